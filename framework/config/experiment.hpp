@@ -1,0 +1,64 @@
+// experiment.hpp - an experiment file: TOML parsed with toml++, --set
+// overrides applied, host keys ([experiment], [train]) validated with their
+// defaults, and each component table ([tokenizer], [dataset], [model],
+// [metric]) kept for its plugin. Errors name file:line and the dotted key.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+namespace ftl {
+
+struct TrainConfig {
+  int64_t epochs = 3;
+  int64_t batch_size = 16;
+  int64_t eval_batch_size = 64;
+  double learning_rate = 2e-5;
+  double weight_decay = 0.01;
+  int64_t warmup_steps = 0;
+  double warmup_ratio = 0.0;
+  double max_grad_norm = 1.0;
+  double adam_beta1 = 0.9;
+  double adam_beta2 = 0.999;
+  double adam_epsilon = 1e-8;
+  int64_t log_every = 50;
+};
+
+struct Experiment {
+  std::string path;      // the experiment file as given
+  std::string base_dir;  // its folder: relative paths inside it resolve here
+  std::string name;
+  uint64_t seed = 42;
+  std::string device = "cpu";  // "cpu", "cuda" or "cuda:N"
+  int64_t threads = 0;         // 0 = all cores
+  std::string output_dir = "results";
+  std::vector<std::string> plugin_path;
+  TrainConfig train;
+  toml::table doc;  // resolved document (file + overrides)
+  std::vector<std::string> overrides;
+
+  // The component table of `section` ("tokenizer", ...): its plugin name and
+  // the remaining keys as TOML text for the plugin.
+  std::string plugin_name(const std::string& section) const;
+  std::string component_toml(const std::string& section) const;
+  // "file:line: section.key" for messages; "(--set section.key)" for overrides.
+  std::string where(const std::string& dotted_key) const;
+  // The resolved experiment as TOML text (stored in results files).
+  std::string resolved_toml() const;
+  // Resolves p against base_dir unless it is absolute.
+  std::string resolve(const std::string& p) const;
+};
+
+// Loads and validates; throws ftl::Error with file, line and key.
+Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides);
+
+// Sets a dotted key in a component table if the user did not (host-provided
+// values such as num_labels); throws if the user's value differs.
+void inject_component_value(Experiment& e, const std::string& section, const std::string& key, int64_t value,
+                            const std::string& source);
+
+}  // namespace ftl

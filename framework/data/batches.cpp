@@ -1,0 +1,72 @@
+// batches.cpp - shuffling and padding.
+#include "data/batches.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace ftl {
+
+namespace {
+
+uint64_t splitmix64(uint64_t& state) {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// Uniform in [0, bound) without modulo bias (Lemire's method with rejection).
+uint64_t bounded(uint64_t& state, uint64_t bound) {
+  while (true) {
+    uint64_t x = splitmix64(state);
+    __uint128_t m = static_cast<__uint128_t>(x) * bound;
+    auto low = static_cast<uint64_t>(m);
+    if (low >= bound || low >= (-bound) % bound) return static_cast<uint64_t>(m >> 64);
+  }
+}
+
+}  // namespace
+
+std::vector<int64_t> shuffled_order(int64_t n, uint64_t seed, int64_t epoch) {
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  uint64_t state = seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(epoch) + 1;
+  for (int64_t i = n - 1; i > 0; --i) {
+    auto j = static_cast<int64_t>(bounded(state, static_cast<uint64_t>(i + 1)));
+    std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(j)]);
+  }
+  return order;
+}
+
+std::vector<int64_t> length_sorted_order(const EncodedSplit& s) {
+  std::vector<int64_t> order(s.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+    return s.ids[static_cast<size_t>(a)].size() > s.ids[static_cast<size_t>(b)].size();
+  });
+  return order;
+}
+
+Batch make_batch(const EncodedSplit& s, const int64_t* idx, int64_t count, int32_t pad_id) {
+  int64_t T = 1;
+  for (int64_t b = 0; b < count; ++b) T = std::max<int64_t>(T, static_cast<int64_t>(s.ids[static_cast<size_t>(idx[b])].size()));
+  Batch batch;
+  batch.input_ids = at::full({count, T}, pad_id, at::kLong);  // [B, T]
+  batch.attention_mask = at::zeros({count, T}, at::kLong);    // [B, T]
+  batch.labels = at::empty({count}, at::kLong);               // [B]
+  auto* ids = batch.input_ids.data_ptr<int64_t>();
+  auto* mask = batch.attention_mask.data_ptr<int64_t>();
+  auto* labels = batch.labels.data_ptr<int64_t>();
+  for (int64_t b = 0; b < count; ++b) {
+    const auto& row = s.ids[static_cast<size_t>(idx[b])];
+    for (size_t t = 0; t < row.size(); ++t) {
+      ids[b * T + static_cast<int64_t>(t)] = row[t];
+      mask[b * T + static_cast<int64_t>(t)] = 1;
+    }
+    labels[b] = s.labels[static_cast<size_t>(idx[b])];
+    batch.real_tokens += static_cast<int64_t>(row.size());
+  }
+  return batch;
+}
+
+}  // namespace ftl

@@ -1,0 +1,28 @@
+// batches.hpp - example order and padded batches. Training order is a seeded
+// Fisher-Yates shuffle per epoch (our own bounded draw on a SplitMix64
+// stream, so the order is the same with every standard library); batches are
+// padded to their longest row, not to max_length.
+#pragma once
+
+#include "data/encode.hpp"
+
+#include <ATen/ATen.h>
+
+namespace ftl {
+
+struct Batch {
+  at::Tensor input_ids;       // [B, T] int64, padded with pad_id
+  at::Tensor attention_mask;  // [B, T] int64, 1 = real token
+  at::Tensor labels;          // [B] int64
+  int64_t real_tokens = 0;
+};
+
+// A permutation of 0..n-1 determined by (seed, epoch).
+std::vector<int64_t> shuffled_order(int64_t n, uint64_t seed, int64_t epoch);
+
+// Indices sorted by length, longest first (evaluation: less padding).
+std::vector<int64_t> length_sorted_order(const EncodedSplit& s);
+
+Batch make_batch(const EncodedSplit& s, const int64_t* idx, int64_t count, int32_t pad_id);
+
+}  // namespace ftl

@@ -1,0 +1,201 @@
+// components.cpp - host-side wrappers for tokenizer, dataset and metric plugins.
+#include "plugins/components.hpp"
+
+#include "util/error.hpp"
+
+#include <ftlab/sdk.hpp>
+
+namespace ftl {
+
+ftl_error new_error() {
+  ftl_error e{};
+  e.struct_size = sizeof e;
+  return e;
+}
+
+void check_status(int32_t rc, const ftl_error& err, const FactoryRef& f, const char* call) {
+  if (rc >= 0) return;
+  std::string msg = std::string(kind_name(f.factory->kind)) + " '" + f.factory->name + "' " + call + ": ";
+  msg += err.message[0] ? err.message : ("failed with status " + std::to_string(rc));
+  throw Error(msg);
+}
+
+ftl_instance* create_instance(const FactoryRef& f, const ComponentSpec& spec) {
+  ftl_config cfg{};
+  cfg.struct_size = sizeof cfg;
+  cfg.toml = spec.toml.c_str();
+  cfg.toml_len = spec.toml.size();
+  cfg.base_dir = spec.base_dir.c_str();
+  cfg.seed = spec.seed;
+  cfg.device = spec.device;
+  cfg.num_threads = spec.threads;
+  auto* common = static_cast<const ftl_common_vtable*>(f.factory->vtable);
+  ftl_error err = new_error();
+  ftl_instance* out = nullptr;
+  int32_t rc = common->create(&cfg, host_api(), &out, &err);
+  if (rc < 0 || out == nullptr) {
+    const std::string what = err.message[0] ? err.message : "failed with status " + std::to_string(rc);
+    if (rc == FTL_ERR_CONFIG && err.key[0] != '\0' && spec.locate != nullptr)
+      throw Error(spec.locate(spec.locate_ctx, err.key) + ": " + what);
+    throw Error(spec.where + " (plugin '" + f.factory->name + "'): " + what);
+  }
+  return out;
+}
+
+// ---- tokenizer -------------------------------------------------------------------
+Tokenizer::Tokenizer(const FactoryRef& f, const ComponentSpec& spec)
+    : f_(f), vt_(static_cast<const ftl_tokenizer_vtable*>(f.factory->vtable)) {
+  self_ = create_instance(f, spec);
+}
+Tokenizer::~Tokenizer() { vt_->common.destroy(self_); }
+
+std::vector<int32_t> Tokenizer::encode(std::string_view text) const {
+  std::vector<int32_t> ids(text.size() + 8);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    ftl_error err = new_error();
+    size_t n = 0;
+    int32_t rc = vt_->encode(self_, text.data(), text.size(), FTL_ENCODE_ADD_SPECIAL | FTL_ENCODE_TRUNCATE,
+                             ids.data(), ids.size(), &n, &err);
+    if (rc == FTL_ERR_BUFFER_TOO_SMALL && attempt == 0) {
+      ids.resize(n);
+      continue;
+    }
+    check_status(rc, err, f_, "encode");
+    ids.resize(n);
+    return ids;
+  }
+  throw Error(std::string("tokenizer '") + f_.factory->name + "' encode: buffer protocol violated");
+}
+
+std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special) const {
+  std::string text(ids.size() * 8 + 16, '\0');
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    ftl_error err = new_error();
+    size_t n = 0;
+    int32_t rc = vt_->decode(self_, ids.data(), ids.size(), skip_special ? 1 : 0, text.data(), text.size(), &n, &err);
+    if (rc == FTL_ERR_BUFFER_TOO_SMALL && attempt == 0) {
+      text.resize(n);
+      continue;
+    }
+    check_status(rc, err, f_, "decode");
+    text.resize(n);
+    return text;
+  }
+  throw Error(std::string("tokenizer '") + f_.factory->name + "' decode: buffer protocol violated");
+}
+
+int64_t Tokenizer::vocab_size() const { return vt_->vocab_size(self_); }
+int32_t Tokenizer::pad_id() const { return vt_->pad_id(self_); }
+
+// ---- dataset ---------------------------------------------------------------------
+Dataset::Dataset(const FactoryRef& f, const ComponentSpec& spec)
+    : f_(f), vt_(static_cast<const ftl_dataset_vtable*>(f.factory->vtable)) {
+  self_ = create_instance(f, spec);
+}
+Dataset::~Dataset() { vt_->common.destroy(self_); }
+
+int64_t Dataset::num_labels() const { return vt_->num_labels(self_); }
+
+std::vector<std::string> Dataset::label_names() const {
+  std::vector<std::string> names;
+  for (int64_t i = 0; i < num_labels(); ++i) {
+    ftl_error err = new_error();
+    const char* name = nullptr;
+    check_status(vt_->label_name(self_, i, &name, &err), err, f_, "label_name");
+    names.emplace_back(name ? name : "");
+  }
+  return names;
+}
+
+int64_t Dataset::size(int32_t split) const { return vt_->num_examples(self_, split); }
+
+Example Dataset::example(int32_t split, int64_t i) const {
+  ftl_error err = new_error();
+  const char* text = nullptr;
+  size_t len = 0;
+  int64_t label = -1;
+  check_status(vt_->example(self_, split, i, &text, &len, &label, &err), err, f_, "example");
+  return {std::string_view(text, len), label};
+}
+
+// ---- metric ----------------------------------------------------------------------
+Metric::Metric(const FactoryRef& f, const ComponentSpec& spec)
+    : f_(f), vt_(static_cast<const ftl_metric_vtable*>(f.factory->vtable)) {
+  self_ = create_instance(f, spec);
+}
+Metric::~Metric() { vt_->common.destroy(self_); }
+
+void Metric::reset() {
+  ftl_error err = new_error();
+  check_status(vt_->reset(self_, &err), err, f_, "reset");
+}
+
+void Metric::update(const float* logits, const int64_t* labels, int64_t n, int64_t c) {
+  ftl_tensor* lg = sdk::make_cpu_tensor<float>({n, c}, std::vector<float>(logits, logits + n * c));
+  ftl_tensor* lb = sdk::make_cpu_tensor<int64_t>({n}, std::vector<int64_t>(labels, labels + n));
+  ftl_error err = new_error();
+  check_status(vt_->update(self_, lg, lb, &err), err, f_, "update");  // both tensors moved
+}
+
+std::vector<std::pair<std::string, double>> Metric::compute() {
+  std::vector<ftl_metric_value> vals(16);
+  uint32_t n = 0;
+  ftl_error err = new_error();
+  int32_t rc = vt_->compute(self_, vals.data(), static_cast<uint32_t>(vals.size()), &n, &err);
+  if (rc == FTL_ERR_BUFFER_TOO_SMALL) {
+    vals.resize(n);
+    err = new_error();
+    rc = vt_->compute(self_, vals.data(), n, &n, &err);
+  }
+  check_status(rc, err, f_, "compute");
+  std::vector<std::pair<std::string, double>> out;
+  for (uint32_t i = 0; i < n; ++i) out.emplace_back(vals[i].name ? vals[i].name : "", vals[i].value);
+  return out;
+}
+
+std::vector<MetricTable> Metric::tables() {
+  std::vector<ftl_named_tensor> raw(16);
+  uint32_t n = 0;
+  ftl_error err = new_error();
+  int32_t rc = vt_->tables(self_, raw.data(), static_cast<uint32_t>(raw.size()), &n, &err);
+  if (rc == FTL_ERR_BUFFER_TOO_SMALL) {
+    raw.resize(n);
+    err = new_error();
+    rc = vt_->tables(self_, raw.data(), n, &n, &err);
+  }
+  check_status(rc, err, f_, "tables");
+  std::vector<MetricTable> out;
+  std::vector<sdk::TensorRef> owned;
+  for (uint32_t i = 0; i < n; ++i) owned.emplace_back(raw[i].tensor);  // release each exactly once
+  for (uint32_t i = 0; i < n; ++i) {
+    const DLTensor& d = owned[i].dl();
+    MetricTable t;
+    t.name = raw[i].name ? raw[i].name : "";
+    t.shape.assign(d.shape, d.shape + d.ndim);
+    int64_t count = 1;
+    for (auto s : t.shape) count *= s;
+    if (sdk::TensorRef::dtype_is<int64_t>(d.dtype)) {
+      const int64_t* p = owned[i].cpu_data<int64_t>(d.ndim, t.name.c_str());
+      t.values.assign(p, p + count);
+      t.integer = true;
+    } else if (sdk::TensorRef::dtype_is<double>(d.dtype)) {
+      const double* p = owned[i].cpu_data<double>(d.ndim, t.name.c_str());
+      t.values.assign(p, p + count);
+    } else if (sdk::TensorRef::dtype_is<float>(d.dtype)) {
+      const float* p = owned[i].cpu_data<float>(d.ndim, t.name.c_str());
+      t.values.assign(p, p + count);
+    } else {
+      throw Error(std::string("metric '") + f_.factory->name + "' table '" + t.name +
+                  "': dtype must be int64, float64 or float32");
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::string Metric::headline() const {
+  const char* h = vt_->headline(self_);
+  return h ? h : "";
+}
+
+}  // namespace ftl

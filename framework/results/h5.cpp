@@ -1,0 +1,241 @@
+// h5.cpp - HDF5 C API wrappers (see h5.hpp).
+#include "results/h5.hpp"
+
+#include "util/error.hpp"
+
+#include <algorithm>
+
+namespace ftl::h5 {
+
+namespace {
+
+struct Silence {  // HDF5 prints its error stack by default; we report our own errors
+  Silence() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+} g_silence;
+
+hid_t check(hid_t id, const std::string& what) {
+  if (id < 0) throw Error("HDF5: " + what + " failed");
+  return id;
+}
+
+template <typename T>
+hid_t mem_type();
+template <>
+hid_t mem_type<float>() { return H5T_NATIVE_FLOAT; }
+template <>
+hid_t mem_type<double>() { return H5T_NATIVE_DOUBLE; }
+template <>
+hid_t mem_type<int64_t>() { return H5T_NATIVE_INT64; }
+template <>
+hid_t mem_type<int32_t>() { return H5T_NATIVE_INT32; }
+
+// Little-endian file types so files read the same everywhere.
+template <typename T>
+hid_t file_type();
+template <>
+hid_t file_type<float>() { return H5T_IEEE_F32LE; }
+template <>
+hid_t file_type<double>() { return H5T_IEEE_F64LE; }
+template <>
+hid_t file_type<int64_t>() { return H5T_STD_I64LE; }
+template <>
+hid_t file_type<int32_t>() { return H5T_STD_I32LE; }
+
+Handle string_type() {
+  hid_t t = check(H5Tcopy(H5T_C_S1), "string type");
+  H5Tset_size(t, H5T_VARIABLE);
+  H5Tset_cset(t, H5T_CSET_UTF8);
+  return Handle(t, H5Tclose);
+}
+
+Handle scalar_attr(hid_t obj, const std::string& name, hid_t type) {
+  if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
+  Handle space(check(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
+  return Handle(check(H5Acreate2(obj, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                      "create attribute " + name),
+                H5Aclose);
+}
+
+}  // namespace
+
+Handle& Handle::operator=(Handle&& o) noexcept {
+  if (this != &o) {
+    if (id_ >= 0 && close_) close_(id_);
+    id_ = o.id_;
+    close_ = o.close_;
+    o.id_ = -1;
+  }
+  return *this;
+}
+
+Handle::~Handle() {
+  if (id_ >= 0 && close_) close_(id_);
+}
+
+Handle create_file(const std::string& path) {
+  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (f < 0) throw Error(path + ": cannot create HDF5 file; check that the folder exists and is writable");
+  return Handle(f, H5Fclose);
+}
+
+Handle open_file(const std::string& path, bool writable) {
+  hid_t f = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) throw Error(path + ": cannot open as HDF5 (missing, or not a results file)");
+  return Handle(f, H5Fclose);
+}
+
+void flush(const Handle& file) { H5Fflush(file.id(), H5F_SCOPE_GLOBAL); }
+
+Handle group(hid_t loc, const std::string& path) {
+  if (exists(loc, path))
+    return Handle(check(H5Gopen2(loc, path.c_str(), H5P_DEFAULT), "open group " + path), H5Gclose);
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Pset_create_intermediate_group(lcpl.id(), 1);
+  return Handle(check(H5Gcreate2(loc, path.c_str(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT), "create group " + path),
+                H5Gclose);
+}
+
+Handle open_group(hid_t loc, const std::string& path) {
+  hid_t g = H5Gopen2(loc, path.c_str(), H5P_DEFAULT);
+  if (g < 0) throw Error("results file has no group '" + path + "'");
+  return Handle(g, H5Gclose);
+}
+
+bool exists(hid_t loc, const std::string& path) {
+  // Check each prefix: H5Lexists fails on a missing intermediate link.
+  size_t pos = 0;
+  while (true) {
+    size_t slash = path.find('/', pos);
+    std::string prefix = path.substr(0, slash);
+    if (!prefix.empty() && H5Lexists(loc, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    if (slash == std::string::npos) return true;
+    pos = slash + 1;
+  }
+}
+
+void attr(hid_t obj, const std::string& name, const std::string& value) {
+  Handle type = string_type();
+  Handle a = scalar_attr(obj, name, type.id());
+  const char* p = value.c_str();
+  check(H5Awrite(a.id(), type.id(), &p), "write attribute " + name);
+}
+
+void attr(hid_t obj, const std::string& name, int64_t value) {
+  Handle a = scalar_attr(obj, name, H5T_STD_I64LE);
+  check(H5Awrite(a.id(), H5T_NATIVE_INT64, &value), "write attribute " + name);
+}
+
+void attr(hid_t obj, const std::string& name, double value) {
+  Handle a = scalar_attr(obj, name, H5T_IEEE_F64LE);
+  check(H5Awrite(a.id(), H5T_NATIVE_DOUBLE, &value), "write attribute " + name);
+}
+
+std::string read_attr_string(hid_t obj, const std::string& name) {
+  if (H5Aexists(obj, name.c_str()) <= 0) throw Error("results file: missing attribute '" + name + "'");
+  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + name), H5Aclose);
+  Handle type = string_type();
+  char* p = nullptr;
+  check(H5Aread(a.id(), type.id(), &p), "read attribute " + name);
+  std::string s = p ? p : "";
+  H5free_memory(p);
+  return s;
+}
+
+int64_t read_attr_int(hid_t obj, const std::string& name) {
+  if (H5Aexists(obj, name.c_str()) <= 0) throw Error("results file: missing attribute '" + name + "'");
+  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + name), H5Aclose);
+  int64_t v = 0;
+  check(H5Aread(a.id(), H5T_NATIVE_INT64, &v), "read attribute " + name);
+  return v;
+}
+
+double read_attr_double(hid_t obj, const std::string& name) {
+  if (H5Aexists(obj, name.c_str()) <= 0) throw Error("results file: missing attribute '" + name + "'");
+  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + name), H5Aclose);
+  double v = 0;
+  check(H5Aread(a.id(), H5T_NATIVE_DOUBLE, &v), "read attribute " + name);
+  return v;
+}
+
+template <typename T>
+void write(hid_t loc, const std::string& name, const std::vector<int64_t>& shape, const T* data) {
+  std::vector<hsize_t> dims(shape.begin(), shape.end());
+  hsize_t count = 1;
+  for (auto d : dims) count *= d;
+  Handle space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "dataspace " + name),
+               H5Sclose);
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  if (count * sizeof(T) >= (1u << 16) && !dims.empty() && count > 0) {
+    // Chunk along the first axis (~1 MiB chunks) and compress.
+    std::vector<hsize_t> chunk = dims;
+    hsize_t row = count / dims[0];
+    chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(dims[0], (1u << 20) / std::max<hsize_t>(1, row * sizeof(T))));
+    H5Pset_chunk(dcpl.id(), static_cast<int>(chunk.size()), chunk.data());
+    H5Pset_shuffle(dcpl.id());
+    H5Pset_deflate(dcpl.id(), 4);
+  }
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Pset_create_intermediate_group(lcpl.id(), 1);
+  Handle ds(check(H5Dcreate2(loc, name.c_str(), file_type<T>(), space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT),
+                  "create dataset " + name),
+            H5Dclose);
+  if (count > 0) check(H5Dwrite(ds.id(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write dataset " + name);
+}
+
+template <typename T>
+std::vector<T> read(hid_t loc, const std::string& name, std::vector<int64_t>* shape) {
+  if (!exists(loc, name)) throw Error("results file has no dataset '" + name + "'");
+  Handle ds(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "open dataset " + name), H5Dclose);
+  Handle space(check(H5Dget_space(ds.id()), "dataspace " + name), H5Sclose);
+  int nd = H5Sget_simple_extent_ndims(space.id());
+  std::vector<hsize_t> dims(static_cast<size_t>(std::max(nd, 0)));
+  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  hsize_t count = 1;
+  for (auto d : dims) count *= d;
+  std::vector<T> out(count);
+  if (count > 0) check(H5Dread(ds.id(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+  if (shape) shape->assign(dims.begin(), dims.end());
+  return out;
+}
+
+template void write<float>(hid_t, const std::string&, const std::vector<int64_t>&, const float*);
+template void write<double>(hid_t, const std::string&, const std::vector<int64_t>&, const double*);
+template void write<int64_t>(hid_t, const std::string&, const std::vector<int64_t>&, const int64_t*);
+template void write<int32_t>(hid_t, const std::string&, const std::vector<int64_t>&, const int32_t*);
+template std::vector<float> read<float>(hid_t, const std::string&, std::vector<int64_t>*);
+template std::vector<double> read<double>(hid_t, const std::string&, std::vector<int64_t>*);
+template std::vector<int64_t> read<int64_t>(hid_t, const std::string&, std::vector<int64_t>*);
+template std::vector<int32_t> read<int32_t>(hid_t, const std::string&, std::vector<int64_t>*);
+
+void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& values) {
+  Handle type = string_type();
+  hsize_t n = values.size();
+  Handle space(check(H5Screate_simple(1, &n, nullptr), "dataspace " + name), H5Sclose);
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Pset_create_intermediate_group(lcpl.id(), 1);
+  Handle ds(check(H5Dcreate2(loc, name.c_str(), type.id(), space.id(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT),
+                  "create dataset " + name),
+            H5Dclose);
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  if (n > 0) check(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + name);
+}
+
+std::vector<std::string> read_strings(hid_t loc, const std::string& name) {
+  if (!exists(loc, name)) throw Error("results file has no dataset '" + name + "'");
+  Handle ds(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "open dataset " + name), H5Dclose);
+  Handle space(check(H5Dget_space(ds.id()), "dataspace " + name), H5Sclose);
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space.id(), &n, nullptr);
+  Handle type = string_type();
+  std::vector<char*> ptrs(n, nullptr);
+  if (n > 0) check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read " + name);
+  std::vector<std::string> out;
+  for (char* p : ptrs) {
+    out.emplace_back(p ? p : "");
+    H5free_memory(p);
+  }
+  return out;
+}
+
+}  // namespace ftl::h5

@@ -1,0 +1,29 @@
+// pipeline.hpp - the components of one experiment, created in dependency
+// order: tokenizer and dataset first, then the host fills in what the model
+// and metric need from them (vocab_size, pad_token_id, num_labels).
+#pragma once
+
+#include "config/experiment.hpp"
+#include "plugins/components.hpp"
+#include "results/writer.hpp"
+#include "train/model.hpp"
+
+#include <memory>
+
+namespace ftl {
+
+struct Pipeline {
+  Registry registry;
+  std::unique_ptr<Tokenizer> tokenizer;
+  std::unique_ptr<Dataset> dataset;
+  std::unique_ptr<Model> model;
+  std::unique_ptr<Metric> metric;
+  DLDevice device{kDLCPU, 0};
+  int threads = 1;
+
+  std::vector<PluginInfo> plugin_infos() const;
+};
+
+std::unique_ptr<Pipeline> build_pipeline(Experiment& e, const std::vector<std::string>& plugin_dirs);
+
+}  // namespace ftl
