@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Checks an ftlab results file with plain h5py, and its metrics with scikit-learn.
+
+Independent of ftlab's own reader: opens the file with h5py, checks the
+documented layout (docs/results-format.md), recomputes every stored metric
+and confusion matrix from the stored logits and labels with scikit-learn, and
+checks the resolved config parses as TOML. Usage: check_results.py RUN.h5
+Run with /usr/bin/python3 (Debian's python3-h5py, python3-sklearn).
+"""
+import sys
+import tomllib
+
+import h5py
+import numpy as np
+from sklearn.metrics import (accuracy_score, confusion_matrix, f1_score,
+                             precision_recall_fscore_support)
+
+path = sys.argv[1]
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+with h5py.File(path, "r") as f:
+    check(f.attrs["format"] == "ftlab-results", "format attribute")
+    check(int(f.attrs["schema_version"]) == 1, "schema_version")
+    check(f.attrs["status"] == "complete", "status is complete")
+    cfg = tomllib.loads(f["config"].attrs["experiment_toml"])
+    for section in ("tokenizer", "dataset", "model", "metric", "train"):
+        check(section in cfg, f"config has [{section}]")
+    for kind in ("tokenizer", "dataset", "model", "metric"):
+        check(f[f"plugins/{kind}"].attrs["name"] == cfg[kind]["plugin"], f"plugins/{kind} name")
+    names = [n.decode() if isinstance(n, bytes) else n for n in f["data/label_names"][()]]
+    C = len(names)
+    check(cfg["model"]["num_labels"] == C, "num_labels in config equals label count")
+
+    log = f["train/log"]
+    S = log["step"].shape[0]
+    for k in ("epoch", "loss", "learning_rate", "grad_norm"):
+        check(log[k].shape == (S,), f"train/log/{k} has {S} rows")
+    check(np.all(np.diff(log["step"][()]) == 1), "steps are consecutive")
+    check(np.all(np.isfinite(log["loss"][()])), "losses are finite")
+
+    n_evals = 0
+    for split in f["eval"]:
+        for tag in f["eval"][split]:
+            g = f["eval"][split][tag]
+            logits, labels = g["logits"][()], g["labels"][()]
+            check(logits.dtype == np.float32 and logits.ndim == 2 and logits.shape[1] == C, f"{split}/{tag} logits")
+            check(labels.shape == (logits.shape[0],), f"{split}/{tag} labels")
+            pred = logits.argmax(axis=1)
+            p, r, f1, _ = precision_recall_fscore_support(labels, pred, average="macro", zero_division=0)
+            want = {
+                "accuracy": accuracy_score(labels, pred),
+                "macro_precision": p,
+                "macro_recall": r,
+                "macro_f1": f1,
+                "weighted_f1": f1_score(labels, pred, average="weighted", zero_division=0),
+            }
+            for k, v in want.items():
+                got = g.attrs[f"metric/{k}"]
+                check(abs(got - v) < 1e-9, f"{split}/{tag} {k}: ftlab {got} sklearn {v}")
+            cm = confusion_matrix(labels, pred, labels=list(range(C)))
+            check(np.array_equal(g["confusion_matrix"][()], cm), f"{split}/{tag} confusion matrix")
+            pc, rc, fc, sc = precision_recall_fscore_support(labels, pred, labels=list(range(C)), zero_division=0)
+            check(np.allclose(g["f1"][()], fc) and np.array_equal(g["support"][()], sc), f"{split}/{tag} per-class")
+            n_evals += 1
+    check(n_evals >= 2, "at least one validation and one test evaluation")
+    val = f["metrics/validation"]
+    check(list(val["epoch"][()]) == list(range(1, cfg["train"]["epochs"] + 1)), "one validation row per epoch")
+    check("classifier.out_proj.weight" in f["model/weights"], "final weights stored")
+    check(f["model/weights/classifier.out_proj.weight"].shape[0] == C, "classifier rows = labels")
+
+if failures:
+    for x in failures:
+        print("FAIL:", x)
+    sys.exit(1)
+print(f"check_results: {path}: layout and {n_evals} evaluations agree with h5py and scikit-learn")
