@@ -1,0 +1,30 @@
+#!/bin/bash
+# install-deps.sh - installs ftlab's Debian 12 build and test dependencies,
+# only those missing (apt-get; uses sudo when not root). Safe to re-run.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libtorch-dev libopenblas0-pthread        # LibTorch 1.13 (CPU); OpenBLAS: ~10x faster than reference BLAS
+  libboost-dev libboost-program-options-dev libboost-filesystem-dev
+  libtomlplusplus-dev nlohmann-json3-dev libhdf5-dev libdlpack-dev libpcre2-dev
+  catch2
+  python3 python3-h5py python3-numpy python3-sklearn   # independent checks of results files
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
