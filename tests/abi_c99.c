@@ -5,12 +5,12 @@
 
 #include <stdio.h>
 
-#define CHECK(cond)                                   \
-  do {                                                \
-    if (!(cond)) {                                    \
+#define CHECK(cond)                                    \
+  do {                                                 \
+    if (!(cond)) {                                     \
       fprintf(stderr, "abi_c99: failed: %s\n", #cond); \
-      return 1;                                       \
-    }                                                 \
+      return 1;                                        \
+    }                                                  \
   } while (0)
 
 int main(void) {

@@ -31,7 +31,9 @@ const char* k_usage =
     "Plugins are searched in --plugin-path, $FTLAB_PLUGIN_PATH, the experiment's\n"
     "experiment.plugin_path, then next to the executable.\n";
 
-void on_sigint(int) { ftl::request_stop(); }
+void on_sigint(int) {
+  ftl::request_stop();
+}
 
 }  // namespace
 

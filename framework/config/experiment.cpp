@@ -184,8 +184,8 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
   try {
     e.doc = toml::parse_file(path);
   } catch (const toml::parse_error& err) {
-    throw Error(path + ":" + std::to_string(err.source().begin.line) + ":" +
-                std::to_string(err.source().begin.column) + ": invalid TOML: " + std::string(err.description()));
+    throw Error(path + ":" + std::to_string(err.source().begin.line) + ":" + std::to_string(err.source().begin.column) +
+                ": invalid TOML: " + std::string(err.description()));
   }
   for (const auto& o : overrides) apply_override(e.doc, o);
 
@@ -193,8 +193,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
     (void)v;
     std::string key(k.str());
     if (k_sections.count(key) == 0)
-      throw Error(e.where(key) +
-                  ": unknown section; expected experiment, train, tokenizer, dataset, model or metric");
+      throw Error(e.where(key) + ": unknown section; expected experiment, train, tokenizer, dataset, model or metric");
   }
 
   Reader x(e, "experiment");

@@ -49,7 +49,8 @@ std::vector<int64_t> length_sorted_order(const EncodedSplit& s) {
 
 Batch make_batch(const EncodedSplit& s, const int64_t* idx, int64_t count, int32_t pad_id) {
   int64_t T = 1;
-  for (int64_t b = 0; b < count; ++b) T = std::max<int64_t>(T, static_cast<int64_t>(s.ids[static_cast<size_t>(idx[b])].size()));
+  for (int64_t b = 0; b < count; ++b)
+    T = std::max<int64_t>(T, static_cast<int64_t>(s.ids[static_cast<size_t>(idx[b])].size()));
   Batch batch;
   batch.input_ids = at::full({count, T}, pad_id, at::kLong);  // [B, T]
   batch.attention_mask = at::zeros({count, T}, at::kLong);    // [B, T]

@@ -47,15 +47,17 @@ Tokenizer::Tokenizer(const FactoryRef& f, const ComponentSpec& spec)
     : f_(f), vt_(static_cast<const ftl_tokenizer_vtable*>(f.factory->vtable)) {
   self_ = create_instance(f, spec);
 }
-Tokenizer::~Tokenizer() { vt_->common.destroy(self_); }
+Tokenizer::~Tokenizer() {
+  vt_->common.destroy(self_);
+}
 
 std::vector<int32_t> Tokenizer::encode(std::string_view text) const {
   std::vector<int32_t> ids(text.size() + 8);
   for (int attempt = 0; attempt < 2; ++attempt) {
     ftl_error err = new_error();
     size_t n = 0;
-    int32_t rc = vt_->encode(self_, text.data(), text.size(), FTL_ENCODE_ADD_SPECIAL | FTL_ENCODE_TRUNCATE,
-                             ids.data(), ids.size(), &n, &err);
+    int32_t rc = vt_->encode(self_, text.data(), text.size(), FTL_ENCODE_ADD_SPECIAL | FTL_ENCODE_TRUNCATE, ids.data(),
+                             ids.size(), &n, &err);
     if (rc == FTL_ERR_BUFFER_TOO_SMALL && attempt == 0) {
       ids.resize(n);
       continue;
@@ -84,17 +86,25 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special
   throw Error(std::string("tokenizer '") + f_.factory->name + "' decode: buffer protocol violated");
 }
 
-int64_t Tokenizer::vocab_size() const { return vt_->vocab_size(self_); }
-int32_t Tokenizer::pad_id() const { return vt_->pad_id(self_); }
+int64_t Tokenizer::vocab_size() const {
+  return vt_->vocab_size(self_);
+}
+int32_t Tokenizer::pad_id() const {
+  return vt_->pad_id(self_);
+}
 
 // ---- dataset ---------------------------------------------------------------------
 Dataset::Dataset(const FactoryRef& f, const ComponentSpec& spec)
     : f_(f), vt_(static_cast<const ftl_dataset_vtable*>(f.factory->vtable)) {
   self_ = create_instance(f, spec);
 }
-Dataset::~Dataset() { vt_->common.destroy(self_); }
+Dataset::~Dataset() {
+  vt_->common.destroy(self_);
+}
 
-int64_t Dataset::num_labels() const { return vt_->num_labels(self_); }
+int64_t Dataset::num_labels() const {
+  return vt_->num_labels(self_);
+}
 
 std::vector<std::string> Dataset::label_names() const {
   std::vector<std::string> names;
@@ -107,7 +117,9 @@ std::vector<std::string> Dataset::label_names() const {
   return names;
 }
 
-int64_t Dataset::size(int32_t split) const { return vt_->num_examples(self_, split); }
+int64_t Dataset::size(int32_t split) const {
+  return vt_->num_examples(self_, split);
+}
 
 Example Dataset::example(int32_t split, int64_t i) const {
   ftl_error err = new_error();
@@ -123,7 +135,9 @@ Metric::Metric(const FactoryRef& f, const ComponentSpec& spec)
     : f_(f), vt_(static_cast<const ftl_metric_vtable*>(f.factory->vtable)) {
   self_ = create_instance(f, spec);
 }
-Metric::~Metric() { vt_->common.destroy(self_); }
+Metric::~Metric() {
+  vt_->common.destroy(self_);
+}
 
 void Metric::reset() {
   ftl_error err = new_error();

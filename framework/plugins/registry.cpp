@@ -36,19 +36,25 @@ void host_log(void*, int32_t level, const char* component, const char* msg) noex
   std::fprintf(stderr, "[%s] %s: %s\n", component ? component : "plugin", lv, msg ? msg : "");
 }
 
-int32_t host_should_stop(void*) noexcept { return g_stop.load(); }
+int32_t host_should_stop(void*) noexcept {
+  return g_stop.load();
+}
 
-const ftl_host_api g_host = {sizeof(ftl_host_api), FTL_ABI_MAJOR, FTL_ABI_MINOR, nullptr, host_log,
-                             host_should_stop};
+const ftl_host_api g_host = {sizeof(ftl_host_api), FTL_ABI_MAJOR, FTL_ABI_MINOR, nullptr, host_log, host_should_stop};
 
 // Minimum vtable sizes of ABI 1.0 per kind (all slots present).
 size_t min_vtable_size(int32_t kind) {
   switch (kind) {
-    case FTL_KIND_TOKENIZER: return sizeof(ftl_tokenizer_vtable);
-    case FTL_KIND_DATASET: return sizeof(ftl_dataset_vtable);
-    case FTL_KIND_MODEL: return sizeof(ftl_model_vtable);
-    case FTL_KIND_METRIC: return sizeof(ftl_metric_vtable);
-    default: return 0;
+    case FTL_KIND_TOKENIZER:
+      return sizeof(ftl_tokenizer_vtable);
+    case FTL_KIND_DATASET:
+      return sizeof(ftl_dataset_vtable);
+    case FTL_KIND_MODEL:
+      return sizeof(ftl_model_vtable);
+    case FTL_KIND_METRIC:
+      return sizeof(ftl_metric_vtable);
+    default:
+      return 0;
   }
 }
 
@@ -60,16 +66,25 @@ std::vector<std::shared_ptr<boost::dll::shared_library>>& keep_alive() {
 
 }  // namespace
 
-const ftl_host_api* host_api() { return &g_host; }
-void request_stop() { g_stop.store(1); }
+const ftl_host_api* host_api() {
+  return &g_host;
+}
+void request_stop() {
+  g_stop.store(1);
+}
 
 const char* kind_name(int32_t kind) {
   switch (kind) {
-    case FTL_KIND_TOKENIZER: return "tokenizer";
-    case FTL_KIND_DATASET: return "dataset";
-    case FTL_KIND_MODEL: return "model";
-    case FTL_KIND_METRIC: return "metric";
-    default: return "unknown";
+    case FTL_KIND_TOKENIZER:
+      return "tokenizer";
+    case FTL_KIND_DATASET:
+      return "dataset";
+    case FTL_KIND_MODEL:
+      return "model";
+    case FTL_KIND_METRIC:
+      return "metric";
+    default:
+      return "unknown";
   }
 }
 
@@ -82,7 +97,7 @@ std::vector<std::string> Registry::search_path(const std::vector<std::string>& e
       if (!d.empty()) dirs.push_back(d);
   }
   fs::path exe_dir = boost::dll::program_location().parent_path();
-  dirs.push_back((exe_dir / "plugins").string());                       // build tree
+  dirs.push_back((exe_dir / "plugins").string());                          // build tree
   dirs.push_back((exe_dir.parent_path() / "lib/ftlab/plugins").string());  // install tree
   return dirs;
 }
@@ -113,8 +128,7 @@ void Registry::load_dirs(const std::vector<std::string>& dirs) {
 
 void Registry::load_library(const std::string& path) {
   namespace dll = boost::dll;
-  auto mode = dll::load_mode::rtld_now | dll::load_mode::rtld_local |
-              static_cast<dll::load_mode::type>(RTLD_NODELETE);
+  auto mode = dll::load_mode::rtld_now | dll::load_mode::rtld_local | static_cast<dll::load_mode::type>(RTLD_NODELETE);
   auto lib = std::make_shared<dll::shared_library>();
   try {
     lib->load(path, mode);
@@ -122,7 +136,8 @@ void Registry::load_library(const std::string& path) {
     throw Error(path + ": cannot load: " + e.what());
   }
   if (!lib->has(FTL_ENTRY_SYMBOL))
-    throw Error(path + ": does not export " FTL_ENTRY_SYMBOL "; it is not an ftlab plugin (build it with ftlab_add_plugin)");
+    throw Error(path + ": does not export " FTL_ENTRY_SYMBOL
+                       "; it is not an ftlab plugin (build it with ftlab_add_plugin)");
   using EntrySig = const ftl_plugin_descriptor*(uint32_t, const ftl_host_api*, ftl_error*);
   auto entry = reinterpret_cast<ftl_entry_fn>(&lib->get<EntrySig>(FTL_ENTRY_SYMBOL));
   keep_alive().push_back(lib);
@@ -150,18 +165,18 @@ void Registry::load_library(const std::string& path) {
     if (need == 0) throw Error(where + " ('" + f->name + "'): unknown kind " + std::to_string(f->kind));
     auto* common = static_cast<const ftl_common_vtable*>(f->vtable);
     if (common->struct_size < need || common->create == nullptr || common->destroy == nullptr)
-      throw Error(where + " ('" + f->name + "'): vtable too small for a " + kind_name(f->kind) +
-                  " (struct_size " + std::to_string(common->struct_size) + ", need " + std::to_string(need) + ")");
+      throw Error(where + " ('" + f->name + "'): vtable too small for a " + kind_name(f->kind) + " (struct_size " +
+                  std::to_string(common->struct_size) + ", need " + std::to_string(need) + ")");
     if ((f->capabilities & FTL_CAP_LINKS_LIBTORCH) != 0) {
       const std::string want = std::string("libtorch ") + TORCH_VERSION;
       if (d->build_info == nullptr || want != d->build_info)
-        throw Error(path + ": built with '" + (d->build_info ? d->build_info : "") + "' but this ftlab uses '" +
-                    want + "'; one process can hold only one LibTorch, rebuild the plugin");
+        throw Error(path + ": built with '" + (d->build_info ? d->build_info : "") + "' but this ftlab uses '" + want +
+                    "'; one process can hold only one LibTorch, rebuild the plugin");
     }
     for (const auto& other : all_)
       if (other.factory->kind == f->kind && std::strcmp(other.factory->name, f->name) == 0)
-        throw Error(path + ": " + kind_name(f->kind) + " '" + f->name + "' is also provided by " +
-                    other.library_path + "; remove one of the two from the plugin path");
+        throw Error(path + ": " + kind_name(f->kind) + " '" + f->name + "' is also provided by " + other.library_path +
+                    "; remove one of the two from the plugin path");
   }
   for (uint32_t i = 0; i < d->num_factories; ++i) all_.push_back({&d->factories[i], d, path});
 }
@@ -174,7 +189,8 @@ const FactoryRef& Registry::find(int32_t kind, const std::string& name) const {
     if (f.factory->kind == kind) have += (have.empty() ? "" : ", ") + std::string(f.factory->name);
   std::string msg = std::string("no ") + kind_name(kind) + " plugin named '" + name + "'";
   msg += have.empty() ? "; none found" : "; available: " + have;
-  if (!failures_.empty()) msg += "; " + std::to_string(failures_.size()) + " libraries failed to load (run `ftlab plugins`)";
+  if (!failures_.empty())
+    msg += "; " + std::to_string(failures_.size()) + " libraries failed to load (run `ftlab plugins`)";
   msg += "; searched:";
   for (const auto& d : searched_) msg += " " + d;
   throw Error(msg);

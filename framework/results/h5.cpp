@@ -21,25 +21,41 @@ hid_t check(hid_t id, const std::string& what) {
 template <typename T>
 hid_t mem_type();
 template <>
-hid_t mem_type<float>() { return H5T_NATIVE_FLOAT; }
+hid_t mem_type<float>() {
+  return H5T_NATIVE_FLOAT;
+}
 template <>
-hid_t mem_type<double>() { return H5T_NATIVE_DOUBLE; }
+hid_t mem_type<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
 template <>
-hid_t mem_type<int64_t>() { return H5T_NATIVE_INT64; }
+hid_t mem_type<int64_t>() {
+  return H5T_NATIVE_INT64;
+}
 template <>
-hid_t mem_type<int32_t>() { return H5T_NATIVE_INT32; }
+hid_t mem_type<int32_t>() {
+  return H5T_NATIVE_INT32;
+}
 
 // Little-endian file types so files read the same everywhere.
 template <typename T>
 hid_t file_type();
 template <>
-hid_t file_type<float>() { return H5T_IEEE_F32LE; }
+hid_t file_type<float>() {
+  return H5T_IEEE_F32LE;
+}
 template <>
-hid_t file_type<double>() { return H5T_IEEE_F64LE; }
+hid_t file_type<double>() {
+  return H5T_IEEE_F64LE;
+}
 template <>
-hid_t file_type<int64_t>() { return H5T_STD_I64LE; }
+hid_t file_type<int64_t>() {
+  return H5T_STD_I64LE;
+}
 template <>
-hid_t file_type<int32_t>() { return H5T_STD_I32LE; }
+hid_t file_type<int32_t>() {
+  return H5T_STD_I32LE;
+}
 
 Handle string_type() {
   hid_t t = check(H5Tcopy(H5T_C_S1), "string type");
@@ -51,9 +67,9 @@ Handle string_type() {
 Handle scalar_attr(hid_t obj, const std::string& name, hid_t type) {
   if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
   Handle space(check(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
-  return Handle(check(H5Acreate2(obj, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT),
-                      "create attribute " + name),
-                H5Aclose);
+  return Handle(
+      check(H5Acreate2(obj, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT), "create attribute " + name),
+      H5Aclose);
 }
 
 }  // namespace
@@ -84,11 +100,12 @@ Handle open_file(const std::string& path, bool writable) {
   return Handle(f, H5Fclose);
 }
 
-void flush(const Handle& file) { H5Fflush(file.id(), H5F_SCOPE_GLOBAL); }
+void flush(const Handle& file) {
+  H5Fflush(file.id(), H5F_SCOPE_GLOBAL);
+}
 
 Handle group(hid_t loc, const std::string& path) {
-  if (exists(loc, path))
-    return Handle(check(H5Gopen2(loc, path.c_str(), H5P_DEFAULT), "open group " + path), H5Gclose);
+  if (exists(loc, path)) return Handle(check(H5Gopen2(loc, path.c_str(), H5P_DEFAULT), "open group " + path), H5Gclose);
   Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   H5Pset_create_intermediate_group(lcpl.id(), 1);
   return Handle(check(H5Gcreate2(loc, path.c_str(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT), "create group " + path),

@@ -17,13 +17,13 @@ constexpr const char* k_attr_error = "error";
 constexpr const char* k_attr_created = "created";
 constexpr const char* k_attr_finished = "finished";
 
-constexpr const char* k_config = "config";  // attrs: experiment_toml, experiment_path, overrides
-constexpr const char* k_plugins = "plugins";  // plugins/<kind>: attrs name, version, library, abi
-constexpr const char* k_data = "data";  // label_names [C]; attrs num_<split>
+constexpr const char* k_config = "config";        // attrs: experiment_toml, experiment_path, overrides
+constexpr const char* k_plugins = "plugins";      // plugins/<kind>: attrs name, version, library, abi
+constexpr const char* k_data = "data";            // label_names [C]; attrs num_<split>
 constexpr const char* k_train_log = "train/log";  // step, epoch, loss, learning_rate, grad_norm [S]
-constexpr const char* k_eval = "eval";  // eval/<split>/<tag>: logits [N, C], labels [N], tables; attrs metrics
+constexpr const char* k_eval = "eval";        // eval/<split>/<tag>: logits [N, C], labels [N], tables; attrs metrics
 constexpr const char* k_metrics = "metrics";  // metrics/<split>: epoch [E] + one [E] dataset per metric
 constexpr const char* k_weights = "model/weights";  // one dataset per parameter, float32
-constexpr const char* k_env = "environment";  // attrs: host, device, libtorch, threads, ...
+constexpr const char* k_env = "environment";        // attrs: host, device, libtorch, threads, ...
 
 }  // namespace ftl::schema

@@ -17,9 +17,9 @@ struct PluginInfo {
 };
 
 struct EvalRecord {
-  std::string split;  // "validation" or "test"
-  std::string tag;    // "epoch_1", ..., "final"
-  int64_t epoch = 0;  // epoch after which it ran
+  std::string split;          // "validation" or "test"
+  std::string tag;            // "epoch_1", ..., "final"
+  int64_t epoch = 0;          // epoch after which it ran
   std::vector<float> logits;  // [N, C] row-major
   std::vector<int64_t> labels;
   int64_t n = 0, c = 0;

@@ -54,8 +54,8 @@ std::unique_ptr<Pipeline> build_pipeline(Experiment& e, const std::vector<std::s
   dirs.insert(dirs.end(), e.plugin_path.begin(), e.plugin_path.end());
   p->registry.load_dirs(Registry::search_path(dirs));
   p->device = parse_device(e);
-  p->threads = e.threads > 0 ? static_cast<int>(e.threads)
-                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  p->threads =
+      e.threads > 0 ? static_cast<int>(e.threads) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(p->threads);
 
   // Locators must outlive create(); keep them here.
@@ -73,8 +73,8 @@ std::unique_ptr<Pipeline> build_pipeline(Experiment& e, const std::vector<std::s
     return s;
   };
 
-  p->tokenizer = std::make_unique<Tokenizer>(
-      p->registry.find(FTL_KIND_TOKENIZER, e.plugin_name("tokenizer")), spec("tokenizer", loc_tok, 1));
+  p->tokenizer = std::make_unique<Tokenizer>(p->registry.find(FTL_KIND_TOKENIZER, e.plugin_name("tokenizer")),
+                                             spec("tokenizer", loc_tok, 1));
   p->dataset = std::make_unique<Dataset>(p->registry.find(FTL_KIND_DATASET, e.plugin_name("dataset")),
                                          spec("dataset", loc_data, 2));
 
@@ -94,8 +94,8 @@ std::unique_ptr<Pipeline> build_pipeline(Experiment& e, const std::vector<std::s
     model_table->insert("vocab_size", vocab);
   }
 
-  p->model = std::make_unique<Model>(p->registry.find(FTL_KIND_MODEL, e.plugin_name("model")),
-                                     spec("model", loc_model, 3));
+  p->model =
+      std::make_unique<Model>(p->registry.find(FTL_KIND_MODEL, e.plugin_name("model")), spec("model", loc_model, 3));
   p->metric = std::make_unique<Metric>(p->registry.find(FTL_KIND_METRIC, e.plugin_name("metric")),
                                        spec("metric", loc_metric, 4));
   return p;

@@ -96,8 +96,7 @@ EvalRecord evaluate(Pipeline& p, const EncodedSplit& data, int32_t split, const 
 
 void print_eval(const EvalRecord& r, const std::string& headline) {
   std::fprintf(stderr, "%s %s: loss %.4f", r.split.c_str(), r.tag.c_str(), r.loss);
-  for (const auto& [k, v] : r.metrics)
-    std::fprintf(stderr, "  %s%s %.4f", k.c_str(), k == headline ? "*" : "", v);
+  for (const auto& [k, v] : r.metrics) std::fprintf(stderr, "  %s%s %.4f", k.c_str(), k == headline ? "*" : "", v);
   std::fprintf(stderr, "  (%.1fs)\n", r.seconds);
 }
 
@@ -126,7 +125,8 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
   const EncodedSplit& train = splits[FTL_SPLIT_TRAIN];
   if (train.size() == 0) throw Error(e.where("dataset") + ": the training split is empty");
   for (size_t i = 0; i < train.size(); ++i)
-    if (train.labels[i] < 0) throw Error(e.where("dataset") + ": training example " + std::to_string(i) + " has no label");
+    if (train.labels[i] < 0)
+      throw Error(e.where("dataset") + ": training example " + std::to_string(i) + " has no label");
 
   // ---- results file
   const std::string out_path = opt.output.empty() ? default_output(e) : opt.output;
@@ -150,8 +150,8 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
     const int64_t n = static_cast<int64_t>(train.size());
     const int64_t steps_per_epoch = (n + tc.batch_size - 1) / tc.batch_size;  // short last batch kept
     const int64_t total_steps = steps_per_epoch * tc.epochs;
-    const int64_t warmup = tc.warmup_steps > 0 ? tc.warmup_steps
-                                               : static_cast<int64_t>(std::ceil(tc.warmup_ratio * total_steps));
+    const int64_t warmup =
+        tc.warmup_steps > 0 ? tc.warmup_steps : static_cast<int64_t>(std::ceil(tc.warmup_ratio * total_steps));
     AdamW opt_adam(p->model->params(), {tc.adam_beta1, tc.adam_beta2, tc.adam_epsilon, tc.weight_decay});
     std::vector<StepRecord> log;
     log.reserve(static_cast<size_t>(total_steps));

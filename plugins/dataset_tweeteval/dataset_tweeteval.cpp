@@ -72,12 +72,12 @@ Split read_split(const std::string& dir, const char* stem, int64_t num_labels, i
   const std::string text_path = dir + "/" + stem + "_text.txt";
   const std::string label_path = dir + "/" + stem + "_labels.txt";
   Split s;
-  s.texts = split_lines(read_all(
-      text_path, "; download the TweetEval files (see README.md, 'Data') or fix dataset.path"));
+  s.texts =
+      split_lines(read_all(text_path, "; download the TweetEval files (see README.md, 'Data') or fix dataset.path"));
   auto label_lines = split_lines(read_all(label_path, "; the labels file must sit next to the text file"));
   if (label_lines.size() != s.texts.size())
-    throw ftl::sdk::data_error(text_path + " has " + std::to_string(s.texts.size()) + " lines but " +
-                               label_path + " has " + std::to_string(label_lines.size()) +
+    throw ftl::sdk::data_error(text_path + " has " + std::to_string(s.texts.size()) + " lines but " + label_path +
+                               " has " + std::to_string(label_lines.size()) +
                                "; the two files must have one line per example");
   s.labels.reserve(label_lines.size());
   for (size_t i = 0; i < label_lines.size(); ++i) {
@@ -86,12 +86,11 @@ Split read_split(const std::string& dir, const char* stem, int64_t num_labels, i
     char* end = nullptr;
     long v = std::strtol(t.c_str(), &end, 10);
     if (t.empty() || *end != '\0')
-      throw ftl::sdk::data_error(label_path + ":" + std::to_string(i + 1) + ": '" + t +
-                                 "' is not an integer label");
+      throw ftl::sdk::data_error(label_path + ":" + std::to_string(i + 1) + ": '" + t + "' is not an integer label");
     if (v < 0 || v >= num_labels)
       throw ftl::sdk::data_error(label_path + ":" + std::to_string(i + 1) + ": label " + std::to_string(v) +
-                                 " is outside 0.." + std::to_string(num_labels - 1) +
-                                 " (mapping.txt has " + std::to_string(num_labels) + " labels)");
+                                 " is outside 0.." + std::to_string(num_labels - 1) + " (mapping.txt has " +
+                                 std::to_string(num_labels) + " labels)");
     s.labels.push_back(v);
   }
   if (limit > 0 && static_cast<size_t>(limit) < s.texts.size()) {
@@ -101,7 +100,9 @@ Split read_split(const std::string& dir, const char* stem, int64_t num_labels, i
   return s;
 }
 
-Dataset* self_of(const ftl_instance* p) { return reinterpret_cast<Dataset*>(const_cast<ftl_instance*>(p)); }
+Dataset* self_of(const ftl_instance* p) {
+  return reinterpret_cast<Dataset*>(const_cast<ftl_instance*>(p));
+}
 
 int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, ftl_error* err) noexcept {
   FTL_GUARD_BEGIN
@@ -115,7 +116,9 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
     throw ftl::sdk::config_error("task", "task must name a folder such as \"sentiment\" or \"stance/abortion\"");
   for (int i = 0; i < 3; ++i)
     if (limits[i] < 0)
-      throw ftl::sdk::config_error(i == 0 ? "max_train" : i == 1 ? "max_validation" : "max_test",
+      throw ftl::sdk::config_error(i == 0   ? "max_train"
+                                   : i == 1 ? "max_validation"
+                                            : "max_test",
                                    "must be 0 (all examples) or a positive count");
 
   const std::string dir = root + "/" + task;
@@ -131,7 +134,9 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
   FTL_GUARD_END(err)
 }
 
-void destroy(ftl_instance* self) noexcept { delete self_of(self); }
+void destroy(ftl_instance* self) noexcept {
+  delete self_of(self);
+}
 
 int64_t num_labels(const ftl_instance* self) noexcept {
   return static_cast<int64_t>(self_of(self)->label_names.size());
@@ -152,15 +157,14 @@ int64_t num_examples(const ftl_instance* self, int32_t split) noexcept {
   return static_cast<int64_t>(self_of(self)->splits[split].texts.size());
 }
 
-int32_t example(const ftl_instance* self, int32_t split, int64_t i, const char** text, size_t* len,
-                int64_t* label, ftl_error* err) noexcept {
+int32_t example(const ftl_instance* self, int32_t split, int64_t i, const char** text, size_t* len, int64_t* label,
+                ftl_error* err) noexcept {
   FTL_GUARD_BEGIN
   if (split < 0 || split > 2) throw ftl::sdk::invalid_argument("example: unknown split " + std::to_string(split));
   const Split& s = self_of(self)->splits[split];
   if (i < 0 || i >= static_cast<int64_t>(s.texts.size()))
     throw ftl::sdk::invalid_argument("example: index " + std::to_string(i) + " out of range");
-  if (text == nullptr || len == nullptr || label == nullptr)
-    throw ftl::sdk::invalid_argument("example: NULL output");
+  if (text == nullptr || len == nullptr || label == nullptr) throw ftl::sdk::invalid_argument("example: NULL output");
   *text = s.texts[static_cast<size_t>(i)].data();
   *len = s.texts[static_cast<size_t>(i)].size();
   *label = s.labels[static_cast<size_t>(i)];
@@ -168,18 +172,14 @@ int32_t example(const ftl_instance* self, int32_t split, int64_t i, const char**
   FTL_GUARD_END(err)
 }
 
-const ftl_dataset_vtable k_vtable = {{sizeof(k_vtable), create, destroy},
-                                     num_labels,
-                                     label_name,
-                                     num_examples,
-                                     example};
+const ftl_dataset_vtable k_vtable = {
+    {sizeof(k_vtable), create, destroy}, num_labels, label_name, num_examples, example};
 
 const ftl_factory k_factories[] = {{sizeof(ftl_factory), FTL_KIND_DATASET, "tweeteval", "0.1.0",
-                                    "TweetEval tasks in the cardiffnlp text layout",
-                                    FTL_CAP_THREAD_SAFE, &k_vtable}};
+                                    "TweetEval tasks in the cardiffnlp text layout", FTL_CAP_THREAD_SAFE, &k_vtable}};
 
-const ftl_plugin_descriptor k_descriptor = {sizeof(ftl_plugin_descriptor), FTL_ABI_MAJOR, FTL_ABI_MINOR,
-                                            "dataset_tweeteval", "", 1, k_factories};
+const ftl_plugin_descriptor k_descriptor = {
+    sizeof(ftl_plugin_descriptor), FTL_ABI_MAJOR, FTL_ABI_MINOR, "dataset_tweeteval", "", 1, k_factories};
 
 }  // namespace
 

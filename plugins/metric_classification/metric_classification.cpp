@@ -49,7 +49,9 @@ struct Metric {
 
 const char* const k_names[] = {"accuracy", "macro_precision", "macro_recall", "macro_f1", "weighted_f1"};
 
-Metric* self_of(const ftl_instance* p) { return reinterpret_cast<Metric*>(const_cast<ftl_instance*>(p)); }
+Metric* self_of(const ftl_instance* p) {
+  return reinterpret_cast<Metric*>(const_cast<ftl_instance*>(p));
+}
 
 int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, ftl_error* err) noexcept {
   FTL_GUARD_BEGIN
@@ -70,7 +72,9 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
   FTL_GUARD_END(err)
 }
 
-void destroy(ftl_instance* self) noexcept { delete self_of(self); }
+void destroy(ftl_instance* self) noexcept {
+  delete self_of(self);
+}
 
 int32_t reset(ftl_instance* self, ftl_error* err) noexcept {
   FTL_GUARD_BEGIN
@@ -107,8 +111,7 @@ int32_t update(ftl_instance* self, ftl_tensor* logits_t, ftl_tensor* labels_t, f
   FTL_GUARD_END(err)
 }
 
-int32_t compute(ftl_instance* self, ftl_metric_value* out, uint32_t cap, uint32_t* n_out,
-                ftl_error* err) noexcept {
+int32_t compute(ftl_instance* self, ftl_metric_value* out, uint32_t cap, uint32_t* n_out, ftl_error* err) noexcept {
   FTL_GUARD_BEGIN
   Metric* m = self_of(self);
   if (n_out == nullptr || (out == nullptr && cap > 0)) throw ftl::sdk::invalid_argument("compute: NULL argument");
@@ -151,12 +154,11 @@ int32_t tables(ftl_instance* self, ftl_named_tensor* out, uint32_t cap, uint32_t
   }
   const int64_t C = m->num_labels;
   auto p = m->per_class();
-  ftl::sdk::TensorRef t[5] = {
-      ftl::sdk::TensorRef(ftl::sdk::make_cpu_tensor<int64_t>({C, C}, m->confusion)),
-      ftl::sdk::TensorRef(ftl::sdk::make_cpu_tensor<double>({C}, p.precision)),
-      ftl::sdk::TensorRef(ftl::sdk::make_cpu_tensor<double>({C}, p.recall)),
-      ftl::sdk::TensorRef(ftl::sdk::make_cpu_tensor<double>({C}, p.f1)),
-      ftl::sdk::TensorRef(ftl::sdk::make_cpu_tensor<int64_t>({C}, p.support))};
+  ftl::sdk::TensorRef t[5] = {ftl::sdk::TensorRef(ftl::sdk::make_cpu_tensor<int64_t>({C, C}, m->confusion)),
+                              ftl::sdk::TensorRef(ftl::sdk::make_cpu_tensor<double>({C}, p.precision)),
+                              ftl::sdk::TensorRef(ftl::sdk::make_cpu_tensor<double>({C}, p.recall)),
+                              ftl::sdk::TensorRef(ftl::sdk::make_cpu_tensor<double>({C}, p.f1)),
+                              ftl::sdk::TensorRef(ftl::sdk::make_cpu_tensor<int64_t>({C}, p.support))};
   static const char* const names[5] = {"confusion_matrix", "precision", "recall", "f1", "support"};
   for (uint32_t i = 0; i < n; ++i) out[i] = ftl_named_tensor{names[i], t[i].release()};
   *n_out = n;
@@ -164,16 +166,17 @@ int32_t tables(ftl_instance* self, ftl_named_tensor* out, uint32_t cap, uint32_t
   FTL_GUARD_END(err)
 }
 
-const char* headline(const ftl_instance* self) noexcept { return self_of(self)->headline.c_str(); }
+const char* headline(const ftl_instance* self) noexcept {
+  return self_of(self)->headline.c_str();
+}
 
-const ftl_metric_vtable k_vtable = {{sizeof(k_vtable), create, destroy}, reset, update, compute, tables,
-                                    headline};
+const ftl_metric_vtable k_vtable = {{sizeof(k_vtable), create, destroy}, reset, update, compute, tables, headline};
 
 const ftl_factory k_factories[] = {{sizeof(ftl_factory), FTL_KIND_METRIC, "classification", "0.1.0",
                                     "accuracy, macro P/R/F1, per-class values, confusion matrix", 0, &k_vtable}};
 
-const ftl_plugin_descriptor k_descriptor = {sizeof(ftl_plugin_descriptor), FTL_ABI_MAJOR, FTL_ABI_MINOR,
-                                            "metric_classification", "", 1, k_factories};
+const ftl_plugin_descriptor k_descriptor = {
+    sizeof(ftl_plugin_descriptor), FTL_ABI_MAJOR, FTL_ABI_MINOR, "metric_classification", "", 1, k_factories};
 
 }  // namespace
 

@@ -24,7 +24,9 @@ struct Model {
   torch::Device device{torch::kCPU};
 };
 
-Model* self_of(const ftl_instance* p) { return reinterpret_cast<Model*>(const_cast<ftl_instance*>(p)); }
+Model* self_of(const ftl_instance* p) {
+  return reinterpret_cast<Model*>(const_cast<ftl_instance*>(p));
+}
 
 roberta::Config read_config(ftl::sdk::Config& c) {
   roberta::Config r;
@@ -94,9 +96,13 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
   FTL_GUARD_END(err)
 }
 
-void destroy(ftl_instance* self) noexcept { delete self_of(self); }
+void destroy(ftl_instance* self) noexcept {
+  delete self_of(self);
+}
 
-uint32_t num_params(const ftl_instance* self) noexcept { return static_cast<uint32_t>(self_of(self)->params.size()); }
+uint32_t num_params(const ftl_instance* self) noexcept {
+  return static_cast<uint32_t>(self_of(self)->params.size());
+}
 
 int32_t param(ftl_instance* self, uint32_t i, const char** name, int32_t* no_decay, ftl_tensor** out,
               ftl_error* err) noexcept {
@@ -130,8 +136,8 @@ int32_t zero_grad(ftl_instance* self, ftl_error* err) noexcept {
   FTL_GUARD_END(err)
 }
 
-int32_t step(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* outputs, uint32_t cap,
-             uint32_t* n_out, double* loss, ftl_error* err) noexcept {
+int32_t step(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* outputs, uint32_t cap, uint32_t* n_out,
+             double* loss, ftl_error* err) noexcept {
   // Take ownership of every input first, so each is released exactly once on any path.
   std::vector<std::pair<std::string, ftl::sdk::TensorRef>> owned;
   if (args != nullptr && args->inputs != nullptr)
@@ -147,10 +153,15 @@ int32_t step(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* ou
   torch::Tensor ids, mask, labels;
   for (auto& [name, ref] : owned) {
     torch::Tensor t = ftl::torch_bridge::to_torch(ref.release());
-    if (name == "input_ids") ids = t;
-    else if (name == "attention_mask") mask = t;
-    else if (name == "labels") labels = t;
-    else throw ftl::sdk::invalid_argument("step: unknown input '" + name + "' (expected input_ids, attention_mask, labels)");
+    if (name == "input_ids")
+      ids = t;
+    else if (name == "attention_mask")
+      mask = t;
+    else if (name == "labels")
+      labels = t;
+    else
+      throw ftl::sdk::invalid_argument("step: unknown input '" + name +
+                                       "' (expected input_ids, attention_mask, labels)");
   }
   if (!ids.defined()) throw ftl::sdk::invalid_argument("step: input_ids is required");
   if (ids.dim() != 2 || ids.scalar_type() != torch::kLong)
@@ -172,7 +183,7 @@ int32_t step(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* ou
   if (args->train) {
     if (!labels.defined()) throw ftl::sdk::invalid_argument("step: training needs labels");
     m->net->train();
-    logits = m->net->forward(ids, mask);                     // [B, L]
+    logits = m->net->forward(ids, mask);                            // [B, L]
     auto l = torch::nn::functional::cross_entropy(logits, labels);  // mean over the batch
     l.backward();
     loss_value = l.item<double>();
@@ -182,22 +193,27 @@ int32_t step(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* ou
     logits = m->net->forward(ids, mask);
     if (labels.defined()) loss_value = torch::nn::functional::cross_entropy(logits, labels).item<double>();
   }
-  outputs[0] = ftl_named_tensor{"logits", ftl::torch_bridge::from_torch(logits.detach().to(torch::kFloat).contiguous())};
+  outputs[0] =
+      ftl_named_tensor{"logits", ftl::torch_bridge::from_torch(logits.detach().to(torch::kFloat).contiguous())};
   *n_out = 1;
   *loss = loss_value;
   return FTL_OK;
   FTL_GUARD_END(err)
 }
 
-const ftl_model_vtable k_vtable = {{sizeof(k_vtable), create, destroy}, num_params, param, grad, zero_grad,
-                                   step};
+const ftl_model_vtable k_vtable = {{sizeof(k_vtable), create, destroy}, num_params, param, grad, zero_grad, step};
 
 const ftl_factory k_factories[] = {{sizeof(ftl_factory), FTL_KIND_MODEL, "roberta", "0.1.0",
                                     "RoBERTa encoder + classification head (random init from sizes)",
                                     FTL_CAP_LINKS_LIBTORCH | FTL_CAP_CUDA, &k_vtable}};
 
-const ftl_plugin_descriptor k_descriptor = {sizeof(ftl_plugin_descriptor), FTL_ABI_MAJOR, FTL_ABI_MINOR,
-                                            "model_roberta", "libtorch " TORCH_VERSION, 1, k_factories};
+const ftl_plugin_descriptor k_descriptor = {sizeof(ftl_plugin_descriptor),
+                                            FTL_ABI_MAJOR,
+                                            FTL_ABI_MINOR,
+                                            "model_roberta",
+                                            "libtorch " TORCH_VERSION,
+                                            1,
+                                            k_factories};
 
 }  // namespace
 

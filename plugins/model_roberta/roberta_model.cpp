@@ -18,20 +18,18 @@ EmbeddingsImpl::EmbeddingsImpl(const Config& c) : cfg(c) {
       nn::Embedding(nn::EmbeddingOptions(c.max_position_embeddings, c.hidden_size).padding_idx(c.pad_token_id)));
   token_type_embeddings =
       register_module("token_type_embeddings", nn::Embedding(nn::EmbeddingOptions(c.type_vocab_size, c.hidden_size)));
-  LayerNorm = register_module(
-      "LayerNorm", nn::LayerNorm(nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps)));
+  LayerNorm = register_module("LayerNorm", nn::LayerNorm(nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps)));
   dropout = register_module("dropout", nn::Dropout(c.hidden_dropout_prob));
 }
 
 torch::Tensor EmbeddingsImpl::forward(const torch::Tensor& input_ids) {
   // RoBERTa positions: real tokens count up from pad_token_id + 1, pads get pad_token_id.
-  auto not_pad = input_ids.ne(cfg.pad_token_id).to(torch::kLong);          // [B, T]
+  auto not_pad = input_ids.ne(cfg.pad_token_id).to(torch::kLong);           // [B, T]
   auto positions = torch::cumsum(not_pad, 1) * not_pad + cfg.pad_token_id;  // [B, T]
   if (positions.max().item<int64_t>() >= cfg.max_position_embeddings)
     throw std::invalid_argument("sequence of " + std::to_string(input_ids.size(1)) +
                                 " tokens exceeds max_position_embeddings " +
-                                std::to_string(cfg.max_position_embeddings) +
-                                "; lower the tokenizer's max_length");
+                                std::to_string(cfg.max_position_embeddings) + "; lower the tokenizer's max_length");
   auto token_types = torch::zeros_like(input_ids);
   auto x = word_embeddings(input_ids) + token_type_embeddings(token_types);  // [B, T, C]
   x = x + position_embeddings(positions);
@@ -65,8 +63,7 @@ torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x, const torch::Te
 
 ResidualOutputImpl::ResidualOutputImpl(int64_t in, const Config& c) {
   dense = register_module("dense", nn::Linear(in, c.hidden_size));
-  LayerNorm = register_module(
-      "LayerNorm", nn::LayerNorm(nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps)));
+  LayerNorm = register_module("LayerNorm", nn::LayerNorm(nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps)));
   dropout = register_module("dropout", nn::Dropout(c.hidden_dropout_prob));
 }
 

@@ -39,8 +39,7 @@ uint32_t next_code_point(const std::string& s, size_t& i) {
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw ftl::sdk::io_error(path + ": cannot open; the tokenizer folder needs vocab.json and merges.txt");
+  if (!in) throw ftl::sdk::io_error(path + ": cannot open; the tokenizer folder needs vocab.json and merges.txt");
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -157,8 +156,7 @@ void Model::encode_word(std::string_view word, std::vector<int32_t>& out) const 
         next_code_point(s, i);
         auto b = vocab_.find(s.substr(start, i - start));
         if (b == vocab_.end())
-          throw ftl::sdk::data_error("vocab.json has no entry for byte symbol '" +
-                                     s.substr(start, i - start) + "'");
+          throw ftl::sdk::data_error("vocab.json has no entry for byte symbol '" + s.substr(start, i - start) + "'");
         ids.push_back(b->second);
       }
     }

@@ -11,25 +11,25 @@ namespace bpe {
 
 namespace {
 // Same pattern as GPT-2's encoder.py and Hugging Face's ByteLevel pre-tokenizer.
-const char* kPattern =
-    R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+const char* kPattern = R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
 }  // namespace
 
 PreTokenizer::PreTokenizer() {
   int error_code = 0;
   PCRE2_SIZE error_offset = 0;
-  code_ = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(kPattern), PCRE2_ZERO_TERMINATED,
-                        PCRE2_UTF | PCRE2_UCP, &error_code, &error_offset, nullptr);
+  code_ = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(kPattern), PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP,
+                        &error_code, &error_offset, nullptr);
   if (code_ == nullptr) {
     PCRE2_UCHAR buf[256];
     pcre2_get_error_message(error_code, buf, sizeof buf);
-    throw std::runtime_error(std::string("PCRE2 cannot compile the GPT-2 pattern: ") +
-                             reinterpret_cast<char*>(buf));
+    throw std::runtime_error(std::string("PCRE2 cannot compile the GPT-2 pattern: ") + reinterpret_cast<char*>(buf));
   }
   pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE);  // optional speed-up; falls back silently
 }
 
-PreTokenizer::~PreTokenizer() { pcre2_code_free(code_); }
+PreTokenizer::~PreTokenizer() {
+  pcre2_code_free(code_);
+}
 
 void PreTokenizer::split(std::string_view text, std::vector<std::string_view>& out) const {
   pcre2_match_data* md = pcre2_match_data_create_from_pattern(code_, nullptr);
@@ -42,8 +42,7 @@ void PreTokenizer::split(std::string_view text, std::vector<std::string_view>& o
     if (rc < 0) {
       pcre2_match_data_free(md);
       if (rc == PCRE2_ERROR_UTF8_ERR1 || (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21))
-        throw ftl::sdk::invalid_argument("text is not valid UTF-8 (byte offset " +
-                                         std::to_string(offset) + ")");
+        throw ftl::sdk::invalid_argument("text is not valid UTF-8 (byte offset " + std::to_string(offset) + ")");
       throw std::runtime_error("PCRE2 match failed with code " + std::to_string(rc));
     }
     PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);

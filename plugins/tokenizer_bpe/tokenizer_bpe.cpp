@@ -57,8 +57,7 @@ struct Tokenizer {
       }
       size_t piece_end = pos;
       if (hit->lstrip)
-        while (piece_end > start && std::isspace(static_cast<unsigned char>(text[piece_end - 1])))
-          --piece_end;
+        while (piece_end > start && std::isspace(static_cast<unsigned char>(text[piece_end - 1]))) --piece_end;
       if (piece_end > start) encode_plain(text.substr(start, piece_end - start), ids);
       ids.push_back(hit->id);
       pos += hit->text.size();
@@ -72,8 +71,7 @@ Tokenizer* self_of(const ftl_instance* p) {
   return reinterpret_cast<Tokenizer*>(const_cast<ftl_instance*>(p));
 }
 
-int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out,
-               ftl_error* err) noexcept {
+int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, ftl_error* err) noexcept {
   FTL_GUARD_BEGIN
   ftl::sdk::Config c(cfg);
   auto t = std::make_unique<Tokenizer>();
@@ -92,8 +90,8 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out,
   auto need = [&](const std::string& key, const std::string& tok) {
     int32_t id = t->model->find(tok);
     if (id < 0)
-      throw ftl::sdk::config_error(key, key + " '" + tok + "' is not in " + dir +
-                                            "/vocab.json; set it to a token the vocabulary has");
+      throw ftl::sdk::config_error(
+          key, key + " '" + tok + "' is not in " + dir + "/vocab.json; set it to a token the vocabulary has");
     return id;
   };
   t->bos = need("bos_token", bos);
@@ -101,8 +99,7 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out,
   t->pad = need("pad_token", pad);
   int32_t unk_id = need("unk_token", unk);
   int32_t mask_id = t->model->find(mask);  // optional: GPT-2 has no mask token
-  t->specials = {{bos, t->bos, false}, {eos, t->eos, false}, {pad, t->pad, false},
-                 {unk, unk_id, false}};
+  t->specials = {{bos, t->bos, false}, {eos, t->eos, false}, {pad, t->pad, false}, {unk, unk_id, false}};
   if (mask_id >= 0) t->specials.push_back({mask, mask_id, true});
   std::sort(t->specials.begin(), t->specials.end(),
             [](const Special& a, const Special& b) { return a.text.size() > b.text.size(); });
@@ -111,12 +108,15 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out,
   FTL_GUARD_END(err)
 }
 
-void destroy(ftl_instance* self) noexcept { delete self_of(self); }
+void destroy(ftl_instance* self) noexcept {
+  delete self_of(self);
+}
 
-int64_t vocab_size(const ftl_instance* self) noexcept { return self_of(self)->model->size(); }
+int64_t vocab_size(const ftl_instance* self) noexcept {
+  return self_of(self)->model->size();
+}
 
-int32_t token_to_id(const ftl_instance* self, const char* token, int32_t* id,
-                    ftl_error* err) noexcept {
+int32_t token_to_id(const ftl_instance* self, const char* token, int32_t* id, ftl_error* err) noexcept {
   FTL_GUARD_BEGIN
   if (token == nullptr || id == nullptr) throw ftl::sdk::invalid_argument("token or id is NULL");
   int32_t found = self_of(self)->model->find(token);
@@ -126,10 +126,12 @@ int32_t token_to_id(const ftl_instance* self, const char* token, int32_t* id,
   FTL_GUARD_END(err)
 }
 
-int32_t pad_id(const ftl_instance* self) noexcept { return self_of(self)->pad; }
+int32_t pad_id(const ftl_instance* self) noexcept {
+  return self_of(self)->pad;
+}
 
-int32_t encode(const ftl_instance* self, const char* text, size_t len, uint32_t flags,
-               int32_t* ids, size_t cap, size_t* n_out, ftl_error* err) noexcept {
+int32_t encode(const ftl_instance* self, const char* text, size_t len, uint32_t flags, int32_t* ids, size_t cap,
+               size_t* n_out, ftl_error* err) noexcept {
   FTL_GUARD_BEGIN
   if ((text == nullptr && len > 0) || n_out == nullptr || (ids == nullptr && cap > 0))
     throw ftl::sdk::invalid_argument("encode: NULL argument");
@@ -150,16 +152,16 @@ int32_t encode(const ftl_instance* self, const char* text, size_t len, uint32_t 
   FTL_GUARD_END(err)
 }
 
-int32_t decode(const ftl_instance* self, const int32_t* ids, size_t n, int32_t skip_special,
-               char* text, size_t cap, size_t* n_out, ftl_error* err) noexcept {
+int32_t decode(const ftl_instance* self, const int32_t* ids, size_t n, int32_t skip_special, char* text, size_t cap,
+               size_t* n_out, ftl_error* err) noexcept {
   FTL_GUARD_BEGIN
   if ((ids == nullptr && n > 0) || n_out == nullptr || (text == nullptr && cap > 0))
     throw ftl::sdk::invalid_argument("decode: NULL argument");
   const Tokenizer* t = self_of(self);
   std::string s;
   for (size_t i = 0; i < n; ++i) {
-    bool is_special = std::any_of(t->specials.begin(), t->specials.end(),
-                                  [&](const Special& sp) { return sp.id == ids[i]; });
+    bool is_special =
+        std::any_of(t->specials.begin(), t->specials.end(), [&](const Special& sp) { return sp.id == ids[i]; });
     if (skip_special && is_special) continue;
     if (!t->model->decode_token(ids[i], s))
       throw ftl::sdk::invalid_argument("decode: id " + std::to_string(ids[i]) + " is outside the vocabulary");
@@ -171,9 +173,9 @@ int32_t decode(const ftl_instance* self, const int32_t* ids, size_t n, int32_t s
 const ftl_tokenizer_vtable k_vtable = {
     {sizeof(k_vtable), create, destroy}, vocab_size, token_to_id, pad_id, encode, decode};
 
-const ftl_factory k_factories[] = {
-    {sizeof(ftl_factory), FTL_KIND_TOKENIZER, "bpe", "0.1.0",
-     "byte-level BPE (GPT-2, RoBERTa) from vocab.json + merges.txt", FTL_CAP_THREAD_SAFE, &k_vtable}};
+const ftl_factory k_factories[] = {{sizeof(ftl_factory), FTL_KIND_TOKENIZER, "bpe", "0.1.0",
+                                    "byte-level BPE (GPT-2, RoBERTa) from vocab.json + merges.txt", FTL_CAP_THREAD_SAFE,
+                                    &k_vtable}};
 
 const ftl_plugin_descriptor k_descriptor = {
     sizeof(ftl_plugin_descriptor), FTL_ABI_MAJOR, FTL_ABI_MINOR, "tokenizer_bpe", "", 1, k_factories};

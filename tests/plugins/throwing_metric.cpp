@@ -16,8 +16,12 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
   return FTL_OK;
   FTL_GUARD_END(err)
 }
-void destroy(ftl_instance* self) noexcept { delete reinterpret_cast<Metric*>(self); }
-int32_t reset(ftl_instance*, ftl_error*) noexcept { return FTL_OK; }
+void destroy(ftl_instance* self) noexcept {
+  delete reinterpret_cast<Metric*>(self);
+}
+int32_t reset(ftl_instance*, ftl_error*) noexcept {
+  return FTL_OK;
+}
 int32_t update(ftl_instance*, ftl_tensor* a, ftl_tensor* b, ftl_error* err) noexcept {
   ftl::sdk::TensorRef ra(a), rb(b);
   FTL_GUARD_BEGIN
@@ -32,13 +36,15 @@ int32_t tables(ftl_instance*, ftl_named_tensor*, uint32_t, uint32_t* n, ftl_erro
   *n = 0;
   return FTL_OK;
 }
-const char* headline(const ftl_instance*) noexcept { return "none"; }
+const char* headline(const ftl_instance*) noexcept {
+  return "none";
+}
 
 const ftl_metric_vtable k_vtable = {{sizeof(k_vtable), create, destroy}, reset, update, compute, tables, headline};
 const ftl_factory k_factories[] = {
     {sizeof(ftl_factory), FTL_KIND_METRIC, "throwing", "0.0.1", "test: fails on purpose", 0, &k_vtable}};
-const ftl_plugin_descriptor k_descriptor = {sizeof(ftl_plugin_descriptor), FTL_ABI_MAJOR, FTL_ABI_MINOR,
-                                            "throwing_metric", "", 1, k_factories};
+const ftl_plugin_descriptor k_descriptor = {
+    sizeof(ftl_plugin_descriptor), FTL_ABI_MAJOR, FTL_ABI_MINOR, "throwing_metric", "", 1, k_factories};
 
 }  // namespace
 

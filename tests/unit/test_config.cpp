@@ -24,8 +24,8 @@ TEST_CASE("malformed TOML reports file, line and column") {
 TEST_CASE("an unknown host key names its line") {
   test::TempDir dir;
   auto path = test::tiny_experiment(dir, "lerning_rate = 0.1\n");
-  REQUIRE_THROWS_WITH(ftl::load_experiment(path, {}), Contains("tiny.toml:") && Contains("train.lerning_rate") &&
-                                                          Contains("unknown key"));
+  REQUIRE_THROWS_WITH(ftl::load_experiment(path, {}),
+                      Contains("tiny.toml:") && Contains("train.lerning_rate") && Contains("unknown key"));
 }
 
 TEST_CASE("a wrong type names the key") {
@@ -70,8 +70,8 @@ TEST_CASE("a missing plugin key and an unknown plugin are explained") {
   test::TempDir dir;
   auto path = test::tiny_experiment(dir);
   auto e = ftl::load_experiment(path, {"model.plugin=\"gpt9\""});
-  REQUIRE_THROWS_WITH(ftl::validate_experiment(e, {}), Contains("no model plugin named 'gpt9'") &&
-                                                           Contains("available: roberta"));
+  REQUIRE_THROWS_WITH(ftl::validate_experiment(e, {}),
+                      Contains("no model plugin named 'gpt9'") && Contains("available: roberta"));
 }
 
 TEST_CASE("num_labels given by the user must agree with the dataset") {

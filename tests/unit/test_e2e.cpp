@@ -38,7 +38,8 @@ TEST_CASE("a tiny run writes a complete results file") {
     auto cfg = ftl::h5::open_group(f.id(), "config");
     CHECK_THAT(ftl::h5::read_attr_string(cfg.id(), "experiment_toml"), Contains("num_labels = 3"));
   }
-  CHECK(ftl::h5::read_strings(f.id(), "data/label_names") == std::vector<std::string>{"negative", "neutral", "positive"});
+  CHECK(ftl::h5::read_strings(f.id(), "data/label_names") ==
+        std::vector<std::string>{"negative", "neutral", "positive"});
   std::vector<int64_t> shape;
   auto logits = ftl::h5::read<float>(f.id(), "eval/validation/epoch_2/logits", &shape);
   CHECK(shape == std::vector<int64_t>{40, 3});
@@ -48,8 +49,8 @@ TEST_CASE("a tiny run writes a complete results file") {
   auto steps = ftl::h5::read<int64_t>(f.id(), "train/log/step", &shape);
   CHECK(shape == std::vector<int64_t>{12});  // 2 epochs x ceil(96 / 16)
   auto lr = ftl::h5::read<double>(f.id(), "train/log/learning_rate");
-  CHECK(lr[0] == Approx(0.0));    // warmup starts at 0
-  CHECK(lr[2] == Approx(1e-3));   // peak after 2 warmup steps
+  CHECK(lr[0] == Approx(0.0));   // warmup starts at 0
+  CHECK(lr[2] == Approx(1e-3));  // peak after 2 warmup steps
   auto epochs = ftl::h5::read<int64_t>(f.id(), "metrics/validation/epoch");
   CHECK(epochs == std::vector<int64_t>{1, 2});
   auto acc = ftl::h5::read<double>(f.id(), "metrics/test/accuracy");
@@ -65,7 +66,8 @@ TEST_CASE("the same experiment and seed give the same losses and logits") {
   auto a = ftl::h5::open_file(run_tiny(dir, "a.h5"), false);
   auto b = ftl::h5::open_file(run_tiny(dir, "b.h5"), false);
   CHECK(ftl::h5::read<float>(a.id(), "train/log/loss") == ftl::h5::read<float>(b.id(), "train/log/loss"));
-  CHECK(ftl::h5::read<float>(a.id(), "eval/test/final/logits") == ftl::h5::read<float>(b.id(), "eval/test/final/logits"));
+  CHECK(ftl::h5::read<float>(a.id(), "eval/test/final/logits") ==
+        ftl::h5::read<float>(b.id(), "eval/test/final/logits"));
   auto c = ftl::h5::open_file(run_tiny(dir, "c.h5", {"experiment.seed=8"}), false);
   CHECK(ftl::h5::read<float>(a.id(), "train/log/loss") != ftl::h5::read<float>(c.id(), "train/log/loss"));
 }

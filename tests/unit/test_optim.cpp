@@ -14,10 +14,10 @@ TEST_CASE("AdamW matches torch::optim::AdamW, with and without decay") {
   // Reference: two parameter groups as the Trainer builds them.
   auto rw = w0.clone().requires_grad_(true), rb = b0.clone().requires_grad_(true);
   std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(std::vector<torch::Tensor>{rw}, std::make_unique<torch::optim::AdamWOptions>(
-                                                          torch::optim::AdamWOptions(lr).weight_decay(wd)));
-  groups.emplace_back(std::vector<torch::Tensor>{rb}, std::make_unique<torch::optim::AdamWOptions>(
-                                                          torch::optim::AdamWOptions(lr).weight_decay(0.0)));
+  groups.emplace_back(std::vector<torch::Tensor>{rw},
+                      std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(lr).weight_decay(wd)));
+  groups.emplace_back(std::vector<torch::Tensor>{rb},
+                      std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(lr).weight_decay(0.0)));
   torch::optim::AdamW ref(std::move(groups), torch::optim::AdamWOptions(lr));
 
   std::vector<ftl::Param> params = {{"w", false, w0.clone()}, {"b", true, b0.clone()}};

@@ -30,7 +30,9 @@ ftl::ComponentSpec spec(const std::string& toml, const std::string& base = "") {
   return s;
 }
 
-std::string roberta_dir() { return test::source_dir() + "/experiments/assets/roberta-base"; }
+std::string roberta_dir() {
+  return test::source_dir() + "/experiments/assets/roberta-base";
+}
 
 }  // namespace
 

@@ -29,7 +29,7 @@ TEST_CASE("a plugin with another ABI major is refused with both versions named")
   ftl::Registry reg;
   const std::string lib = test::test_plugin_dir("bad_abi") + "/libftlab_bad_abi.so";
   REQUIRE_THROWS_WITH(reg.load_library(lib), Contains("plugin ABI major 2") && Contains("host ABI major 1") &&
-                                                  Contains("libftlab_bad_abi.so"));
+                                                 Contains("libftlab_bad_abi.so"));
 }
 
 TEST_CASE("a library without the entry symbol is refused clearly") {

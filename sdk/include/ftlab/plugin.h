@@ -46,8 +46,7 @@ extern "C" {
 #endif
 
 /* Does the struct *ptr (of type T, received from the other side) contain FIELD? */
-#define FTL_HAS_FIELD(ptr, T, field) \
-  ((ptr)->struct_size >= offsetof(T, field) + sizeof(((T*)0)->field))
+#define FTL_HAS_FIELD(ptr, T, field) ((ptr)->struct_size >= offsetof(T, field) + sizeof(((T*)0)->field))
 
 /* ---- status codes and the error buffer ------------------------------------ */
 enum {
@@ -59,8 +58,8 @@ enum {
   FTL_ERR_UNSUPPORTED = -4,      /* dtype, device or feature not supported   */
   FTL_ERR_BUFFER_TOO_SMALL = -5, /* *n_out holds the size needed             */
   FTL_ERR_OUT_OF_MEMORY = -6,
-  FTL_ERR_ABI = -7,  /* ABI version or layout mismatch            */
-  FTL_ERR_DATA = -8, /* the data itself is invalid (label out of range, counts differ) */
+  FTL_ERR_ABI = -7,      /* ABI version or layout mismatch            */
+  FTL_ERR_DATA = -8,     /* the data itself is invalid (label out of range, counts differ) */
   FTL_ERR_INTERNAL = -99 /* caught exception; message holds what()      */
 };
 
@@ -114,7 +113,7 @@ typedef struct ftl_instance ftl_instance; /* opaque; each plugin defines its own
 
 typedef struct ftl_config {
   uint32_t struct_size;
-  const char* toml;     /* borrowed for create(): this component's table as TOML text */
+  const char* toml; /* borrowed for create(): this component's table as TOML text */
   size_t toml_len;
   const char* base_dir; /* borrowed for create(): relative paths in toml are relative to it */
   uint64_t seed;        /* this component's seed; use a private generator with it        */
@@ -126,8 +125,7 @@ typedef struct ftl_config {
 typedef struct ftl_common_vtable {
   uint32_t struct_size; /* sizeof the whole kind vtable (e.g. ftl_model_vtable) */
   /* On FTL_OK, *out is a new instance owned by the caller (free with destroy). */
-  int32_t (*create)(const ftl_config* cfg, const ftl_host_api* host, ftl_instance** out,
-                    ftl_error* err) FTL_NOEXCEPT;
+  int32_t (*create)(const ftl_config* cfg, const ftl_host_api* host, ftl_instance** out, ftl_error* err) FTL_NOEXCEPT;
   /* NULL-safe, cannot fail, joins every thread the instance started. */
   void (*destroy)(ftl_instance* self) FTL_NOEXCEPT;
 } ftl_common_vtable;
@@ -141,16 +139,15 @@ typedef struct ftl_tokenizer_vtable {
   ftl_common_vtable common;
   int64_t (*vocab_size)(const ftl_instance* self) FTL_NOEXCEPT;
   /* Id of a token string (e.g. "<pad>"), or FTL_ERR_INVALID_ARGUMENT if absent. */
-  int32_t (*token_to_id)(const ftl_instance* self, const char* token, int32_t* id,
-                         ftl_error* err) FTL_NOEXCEPT;
+  int32_t (*token_to_id)(const ftl_instance* self, const char* token, int32_t* id, ftl_error* err) FTL_NOEXCEPT;
   /* The id used to pad batches. */
   int32_t (*pad_id)(const ftl_instance* self) FTL_NOEXCEPT;
   /* text[0..len) -> ids[0..*n_out). flags: FTL_ENCODE_*. */
-  int32_t (*encode)(const ftl_instance* self, const char* text, size_t len, uint32_t flags,
-                    int32_t* ids, size_t cap, size_t* n_out, ftl_error* err) FTL_NOEXCEPT;
+  int32_t (*encode)(const ftl_instance* self, const char* text, size_t len, uint32_t flags, int32_t* ids, size_t cap,
+                    size_t* n_out, ftl_error* err) FTL_NOEXCEPT;
   /* ids -> UTF-8 text[0..*n_out), not NUL-terminated; special tokens skipped if skip_special. */
-  int32_t (*decode)(const ftl_instance* self, const int32_t* ids, size_t n, int32_t skip_special,
-                    char* text, size_t cap, size_t* n_out, ftl_error* err) FTL_NOEXCEPT;
+  int32_t (*decode)(const ftl_instance* self, const int32_t* ids, size_t n, int32_t skip_special, char* text,
+                    size_t cap, size_t* n_out, ftl_error* err) FTL_NOEXCEPT;
 } ftl_tokenizer_vtable;
 
 /* Dataset: labelled texts per split. Everything is loaded and validated in
@@ -161,14 +158,13 @@ typedef struct ftl_dataset_vtable {
   ftl_common_vtable common;
   int64_t (*num_labels)(const ftl_instance* self) FTL_NOEXCEPT;
   /* *name is borrowed from the instance. */
-  int32_t (*label_name)(const ftl_instance* self, int64_t label, const char** name,
-                        ftl_error* err) FTL_NOEXCEPT;
+  int32_t (*label_name)(const ftl_instance* self, int64_t label, const char** name, ftl_error* err) FTL_NOEXCEPT;
   /* Number of examples, 0 if the split is absent. */
   int64_t (*num_examples)(const ftl_instance* self, int32_t split) FTL_NOEXCEPT;
   /* Example i of a split: *text (borrowed, *len bytes, not NUL-terminated) and
    * *label in [0, num_labels), or -1 when the split has no labels. */
-  int32_t (*example)(const ftl_instance* self, int32_t split, int64_t i, const char** text,
-                     size_t* len, int64_t* label, ftl_error* err) FTL_NOEXCEPT;
+  int32_t (*example)(const ftl_instance* self, int32_t split, int64_t i, const char** text, size_t* len, int64_t* label,
+                     ftl_error* err) FTL_NOEXCEPT;
 } ftl_dataset_vtable;
 
 /* Model: forward (and backward) on a batch. The host owns the optimizer: it
@@ -179,9 +175,9 @@ typedef struct ftl_step_args {
   uint32_t struct_size;
   const ftl_named_tensor* inputs; /* the tensors move to the plugin               */
   uint32_t n_inputs;
-  int32_t train;                  /* 1: train mode, forward + backward (grads accumulate);
-                                     0: eval mode, forward only                      */
-  void* stream;                   /* cudaStream_t or NULL: enqueue on it or synchronise */
+  int32_t train; /* 1: train mode, forward + backward (grads accumulate);
+                    0: eval mode, forward only                      */
+  void* stream;  /* cudaStream_t or NULL: enqueue on it or synchronise */
 } ftl_step_args;
 
 typedef struct ftl_model_vtable {
@@ -191,16 +187,16 @@ typedef struct ftl_model_vtable {
    * instance's life: the plugin only ever updates parameters in place. *name is
    * borrowed (e.g. "roberta.encoder.layer.0.attention.self.query.weight").
    * *no_decay is 1 for parameters that weight decay must skip (biases, norms). */
-  int32_t (*param)(ftl_instance* self, uint32_t i, const char** name, int32_t* no_decay,
-                   ftl_tensor** out, ftl_error* err) FTL_NOEXCEPT;
+  int32_t (*param)(ftl_instance* self, uint32_t i, const char** name, int32_t* no_decay, ftl_tensor** out,
+                   ftl_error* err) FTL_NOEXCEPT;
   /* Gradient of parameter i accumulated since zero_grad (moves to the caller),
    * or *out = NULL if it has none. Fetch again after every step. */
   int32_t (*grad)(ftl_instance* self, uint32_t i, ftl_tensor** out, ftl_error* err) FTL_NOEXCEPT;
   int32_t (*zero_grad)(ftl_instance* self, ftl_error* err) FTL_NOEXCEPT;
   /* Outputs go to outputs[0..*n_out) (they move to the caller); *loss is the
    * mean loss over the batch when labels were given, else NaN. */
-  int32_t (*step)(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* outputs,
-                  uint32_t cap, uint32_t* n_out, double* loss, ftl_error* err) FTL_NOEXCEPT;
+  int32_t (*step)(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* outputs, uint32_t cap,
+                  uint32_t* n_out, double* loss, ftl_error* err) FTL_NOEXCEPT;
 } ftl_model_vtable;
 
 /* Metric: accumulates predictions, then computes named values. */
@@ -213,8 +209,7 @@ typedef struct ftl_metric_vtable {
   ftl_common_vtable common;
   int32_t (*reset)(ftl_instance* self, ftl_error* err) FTL_NOEXCEPT;
   /* logits [N, C] float32 and labels [N] int64; both tensors move to the plugin. */
-  int32_t (*update)(ftl_instance* self, ftl_tensor* logits, ftl_tensor* labels,
-                    ftl_error* err) FTL_NOEXCEPT;
+  int32_t (*update)(ftl_instance* self, ftl_tensor* logits, ftl_tensor* labels, ftl_error* err) FTL_NOEXCEPT;
   /* Scalar values; on FTL_ERR_BUFFER_TOO_SMALL *n_out is the count needed. */
   int32_t (*compute)(ftl_instance* self, ftl_metric_value* out, uint32_t cap, uint32_t* n_out,
                      ftl_error* err) FTL_NOEXCEPT;
@@ -223,7 +218,7 @@ typedef struct ftl_metric_vtable {
   int32_t (*tables)(ftl_instance* self, ftl_named_tensor* out, uint32_t cap, uint32_t* n_out,
                     ftl_error* err) FTL_NOEXCEPT;
   /* Name of the value to rank runs by (e.g. "macro_f1"); borrowed. */
-  const char* (*headline)(const ftl_instance* self) FTL_NOEXCEPT;
+  const char* (*headline)(const ftl_instance* self)FTL_NOEXCEPT;
 } ftl_metric_vtable;
 
 /* ---- discovery ---------------------------------------------------------------- */
@@ -257,9 +252,8 @@ typedef struct ftl_plugin_descriptor {
  * Returns a static descriptor (never freed), or NULL with err filled when the
  * plugin cannot serve abi_major_requested. host stays valid for the process. */
 #define FTL_ENTRY_SYMBOL "ftl_plugin_entry"
-typedef const ftl_plugin_descriptor* (*ftl_entry_fn)(uint32_t abi_major_requested,
-                                                      const ftl_host_api* host,
-                                                      ftl_error* err) FTL_NOEXCEPT;
+typedef const ftl_plugin_descriptor* (*ftl_entry_fn)(uint32_t abi_major_requested, const ftl_host_api* host,
+                                                     ftl_error* err)FTL_NOEXCEPT;
 
 #ifdef __cplusplus
 } /* extern "C" */

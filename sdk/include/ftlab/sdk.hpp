@@ -23,23 +23,27 @@ namespace ftl::sdk {
 struct Error : std::runtime_error {
   int32_t code;
   std::string key;
-  Error(int32_t c, const std::string& msg, std::string k = {})
-      : std::runtime_error(msg), code(c), key(std::move(k)) {}
+  Error(int32_t c, const std::string& msg, std::string k = {}) : std::runtime_error(msg), code(c), key(std::move(k)) {}
 };
 inline Error config_error(const std::string& key, const std::string& msg) {
   return Error(FTL_ERR_CONFIG, msg, key);
 }
-inline Error io_error(const std::string& msg) { return Error(FTL_ERR_IO, msg); }
-inline Error data_error(const std::string& msg) { return Error(FTL_ERR_DATA, msg); }
-inline Error invalid_argument(const std::string& msg) { return Error(FTL_ERR_INVALID_ARGUMENT, msg); }
+inline Error io_error(const std::string& msg) {
+  return Error(FTL_ERR_IO, msg);
+}
+inline Error data_error(const std::string& msg) {
+  return Error(FTL_ERR_DATA, msg);
+}
+inline Error invalid_argument(const std::string& msg) {
+  return Error(FTL_ERR_INVALID_ARGUMENT, msg);
+}
 
 // Fills err (if given) and returns code. Messages are cut to fit the buffer.
 inline int32_t fail(ftl_error* err, int32_t code, const char* msg, const char* key = "") noexcept {
   if (err != nullptr) {
     err->code = code;
     std::snprintf(err->message, sizeof err->message, "%s", msg != nullptr ? msg : "");
-    if (FTL_HAS_FIELD(err, ftl_error, key))
-      std::snprintf(err->key, sizeof err->key, "%s", key != nullptr ? key : "");
+    if (FTL_HAS_FIELD(err, ftl_error, key)) std::snprintf(err->key, sizeof err->key, "%s", key != nullptr ? key : "");
   }
   return code;
 }
@@ -65,18 +69,18 @@ inline int32_t fail(ftl_error* err, int32_t code, const char* msg, const char* k
   }
 
 // Defines the library's entry symbol returning DESCRIPTOR (a static ftl_plugin_descriptor).
-#define FTL_PLUGIN_ENTRY(DESCRIPTOR)                                                           \
-  extern "C" FTL_EXPORT const ftl_plugin_descriptor* ftl_plugin_entry(                         \
-      uint32_t abi_major_requested, const ftl_host_api* host, ftl_error* err) noexcept {       \
-    (void)host;                                                                                \
-    if (abi_major_requested != FTL_ABI_MAJOR) {                                                \
-      char msg[160];                                                                           \
-      std::snprintf(msg, sizeof msg, "plugin speaks ABI major %u, host asked for %u",         \
-                    (unsigned)FTL_ABI_MAJOR, (unsigned)abi_major_requested);                   \
-      ftl::sdk::fail(err, FTL_ERR_ABI, msg);                                                   \
-      return nullptr;                                                                          \
-    }                                                                                          \
-    return &(DESCRIPTOR);                                                                      \
+#define FTL_PLUGIN_ENTRY(DESCRIPTOR)                                                                           \
+  extern "C" FTL_EXPORT const ftl_plugin_descriptor* ftl_plugin_entry(                                         \
+      uint32_t abi_major_requested, const ftl_host_api* host, ftl_error* err) noexcept {                       \
+    (void)host;                                                                                                \
+    if (abi_major_requested != FTL_ABI_MAJOR) {                                                                \
+      char msg[160];                                                                                           \
+      std::snprintf(msg, sizeof msg, "plugin speaks ABI major %u, host asked for %u", (unsigned)FTL_ABI_MAJOR, \
+                    (unsigned)abi_major_requested);                                                            \
+      ftl::sdk::fail(err, FTL_ERR_ABI, msg);                                                                   \
+      return nullptr;                                                                                          \
+    }                                                                                                          \
+    return &(DESCRIPTOR);                                                                                      \
   }
 
 namespace ftl::sdk {
@@ -92,8 +96,7 @@ class Config {
     try {
       table_ = toml::parse(std::string_view(cfg->toml, cfg->toml_len));
     } catch (const toml::parse_error& e) {
-      throw config_error("", std::string("component config is not valid TOML: ") +
-                                 std::string(e.description()));
+      throw config_error("", std::string("component config is not valid TOML: ") + std::string(e.description()));
     }
   }
 
@@ -127,8 +130,7 @@ class Config {
     for (const auto& [k, v] : table_) {
       (void)v;
       std::string key(k.str());
-      if (used_.count(key) == 0)
-        throw config_error(key, "unknown key '" + key + "'; remove it or check its spelling");
+      if (used_.count(key) == 0) throw config_error(key, "unknown key '" + key + "'; remove it or check its spelling");
     }
   }
 
@@ -194,15 +196,13 @@ class TensorRef {
   const T* cpu_data(int32_t ndim, const char* what) const {
     if (t_ == nullptr) throw invalid_argument(std::string(what) + ": tensor is NULL");
     const DLTensor& d = t_->dl_tensor;
-    if (d.device.device_type != kDLCPU)
-      throw Error(FTL_ERR_UNSUPPORTED, std::string(what) + ": expected a CPU tensor");
+    if (d.device.device_type != kDLCPU) throw Error(FTL_ERR_UNSUPPORTED, std::string(what) + ": expected a CPU tensor");
     if (d.ndim != ndim)
-      throw invalid_argument(std::string(what) + ": expected " + std::to_string(ndim) +
-                             " dimensions, got " + std::to_string(d.ndim));
+      throw invalid_argument(std::string(what) + ": expected " + std::to_string(ndim) + " dimensions, got " +
+                             std::to_string(d.ndim));
     if (!dtype_is<T>(d.dtype))
-      throw invalid_argument(std::string(what) + ": unexpected dtype (code " +
-                             std::to_string(d.dtype.code) + ", " + std::to_string(d.dtype.bits) +
-                             " bits)");
+      throw invalid_argument(std::string(what) + ": unexpected dtype (code " + std::to_string(d.dtype.code) + ", " +
+                             std::to_string(d.dtype.bits) + " bits)");
     if (d.strides != nullptr) {
       int64_t expect = 1;
       for (int32_t i = ndim - 1; i >= 0; --i) {
@@ -264,8 +264,7 @@ int32_t copy_out(const T* src, size_t n, T* dst, size_t cap, size_t* n_out) {
 }
 
 // Host logging helper; safe when host or its log slot is missing.
-inline void log(const ftl_host_api* host, int32_t level, const char* component,
-                const std::string& msg) {
+inline void log(const ftl_host_api* host, int32_t level, const char* component, const std::string& msg) {
   if (host != nullptr && FTL_HAS_FIELD(host, ftl_host_api, log) && host->log != nullptr)
     host->log(host->host_ctx, level, component, msg.c_str());
 }

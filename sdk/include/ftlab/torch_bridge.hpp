@@ -5,8 +5,8 @@
 
 #include <ftlab/plugin.h>
 
-#include <ATen/DLConvertor.h>
 #include <ATen/ATen.h>
+#include <ATen/DLConvertor.h>
 
 #include <stdexcept>
 
@@ -36,8 +36,7 @@ inline at::Tensor to_torch(ftl_tensor* m) {
     (void)at::toScalarType(m->dl_tensor.dtype);  // throws on an unsupported dtype
     const auto dev = m->dl_tensor.device.device_type;
     if (dev != kDLCPU && dev != kDLCUDA)
-      throw std::invalid_argument("tensor on an unsupported device type " +
-                                  std::to_string(static_cast<int>(dev)));
+      throw std::invalid_argument("tensor on an unsupported device type " + std::to_string(static_cast<int>(dev)));
   } catch (...) {
     if (m->deleter != nullptr) m->deleter(m);
     throw;
