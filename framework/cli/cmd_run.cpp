@@ -1,0 +1,33 @@
+// cmd_run.cpp - `ftlab run EXP.toml`: fine-tune, evaluate, write the results file.
+#include "cli/command.hpp"
+#include "cli/options.hpp"
+#include "train/run.hpp"
+
+#include <cstdio>
+
+namespace ftl::cli {
+
+namespace {
+
+const char* k_usage = "run EXP.toml [--set KEY=VALUE]... [--output FILE.h5] [--plugin-path DIR]...";
+
+int cmd_run(int argc, char** argv) {
+  po::options_description desc("ftlab run");
+  add_experiment_options(desc);
+  desc.add_options()("output,o", po::value<std::string>(), "results file (default: <output_dir>/<name>-<time>.h5)");
+  Parsed p = parse(argc, argv, desc, {"experiment"}, k_usage);
+  if (p.help) return 0;
+  Experiment e = load_from(p.vm, k_usage);
+  RunOptions opt;
+  opt.output = get_or(p.vm, "output", std::string());
+  opt.plugin_dirs = get_or(p.vm, "plugin-path", std::vector<std::string>{});
+  const std::string path = run_experiment(e, opt);
+  std::printf("results: %s\n", path.c_str());
+  return 0;
+}
+
+}  // namespace
+
+FTL_COMMAND(run, "run", k_usage, "fine-tune, evaluate, write one HDF5 results file", cmd_run);
+
+}  // namespace ftl::cli
