@@ -38,7 +38,8 @@ static_assert(offsetof(ftl_config, num_threads) == 48, "ABI 1.0 layout changed")
 static_assert(sizeof(ftl_common_vtable) == 24, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_common_vtable, create) == 8, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_common_vtable, destroy) == 16, "ABI 1.0 layout changed");
-static_assert(sizeof(ftl_tokenizer_vtable) == 64, "ABI 1.0 layout changed");
+// 1.0 size of the tokenizer vtable (the struct grew in 1.1, see below):
+static_assert(offsetof(ftl_tokenizer_vtable, decode) + sizeof(void*) == 64, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_tokenizer_vtable, vocab_size) == 24, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_tokenizer_vtable, token_to_id) == 32, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_tokenizer_vtable, pad_id) == 40, "ABI 1.0 layout changed");
@@ -82,6 +83,10 @@ static_assert(offsetof(ftl_plugin_descriptor, build_info) == 24, "ABI 1.0 layout
 static_assert(offsetof(ftl_plugin_descriptor, num_factories) == 32, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_plugin_descriptor, factories) == 40, "ABI 1.0 layout changed");
 // ---- end of ABI 1.0 ----
+// ---- ABI 1.1 - DO NOT MODIFY ABOVE THE NEXT MARKER ----
+static_assert(offsetof(ftl_tokenizer_vtable, encode_pair) == 64, "ABI 1.1 layout changed");
+static_assert(sizeof(ftl_tokenizer_vtable) == 72, "ABI 1.1 layout changed");
+// ---- end of ABI 1.1 ----
 #endif
 
 int main() {

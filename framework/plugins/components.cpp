@@ -52,12 +52,15 @@ Tokenizer::~Tokenizer() {
 }
 
 std::vector<int32_t> Tokenizer::encode(std::string_view text) const {
+  return encode(text, FTL_ENCODE_ADD_SPECIAL | FTL_ENCODE_TRUNCATE);
+}
+
+std::vector<int32_t> Tokenizer::encode(std::string_view text, uint32_t flags) const {
   std::vector<int32_t> ids(text.size() + 8);
   for (int attempt = 0; attempt < 2; ++attempt) {
     ftl_error err = new_error();
     size_t n = 0;
-    int32_t rc = vt_->encode(self_, text.data(), text.size(), FTL_ENCODE_ADD_SPECIAL | FTL_ENCODE_TRUNCATE, ids.data(),
-                             ids.size(), &n, &err);
+    int32_t rc = vt_->encode(self_, text.data(), text.size(), flags, ids.data(), ids.size(), &n, &err);
     if (rc == FTL_ERR_BUFFER_TOO_SMALL && attempt == 0) {
       ids.resize(n);
       continue;
@@ -67,6 +70,36 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text) const {
     return ids;
   }
   throw Error(std::string("tokenizer '") + f_.factory->name + "' encode: buffer protocol violated");
+}
+
+bool Tokenizer::has_encode_pair() const {
+  return FTL_HAS_FIELD(&vt_->common, ftl_tokenizer_vtable, encode_pair) && vt_->encode_pair != nullptr;
+}
+
+Tokenizer::PairIds Tokenizer::encode_pair(std::string_view a, const std::string_view* b, uint32_t flags) const {
+  if (!has_encode_pair())
+    throw Error(std::string("tokenizer '") + f_.factory->name +
+                "' has no encode_pair (built against plugin ABI 1.0); rebuild it against this ftlab's SDK");
+  PairIds out;
+  size_t cap = a.size() + (b != nullptr ? b->size() : 0) + 8;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    out.ids.resize(cap);
+    out.type_ids.resize(cap);
+    ftl_error err = new_error();
+    size_t n = 0;
+    int32_t rc =
+        vt_->encode_pair(self_, a.data(), a.size(), b != nullptr ? b->data() : nullptr, b != nullptr ? b->size() : 0,
+                         flags, out.ids.data(), out.type_ids.data(), cap, &n, &err);
+    if (rc == FTL_ERR_BUFFER_TOO_SMALL && attempt == 0) {
+      cap = n;
+      continue;
+    }
+    check_status(rc, err, f_, "encode_pair");
+    out.ids.resize(n);
+    out.type_ids.resize(n);
+    return out;
+  }
+  throw Error(std::string("tokenizer '") + f_.factory->name + "' encode_pair: buffer protocol violated");
 }
 
 std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special) const {

@@ -40,6 +40,17 @@ class Tokenizer {
 
   // Encodes with special tokens and truncation; thread-safe if the plugin is.
   std::vector<int32_t> encode(std::string_view text) const;
+  // Encodes with explicit FTL_ENCODE_* flags.
+  std::vector<int32_t> encode(std::string_view text, uint32_t flags) const;
+  // ABI 1.1: true when the plugin has the encode_pair slot.
+  bool has_encode_pair() const;
+  // Pair template (b may be nullptr: a alone) with token type ids; throws
+  // ftl::Error when the plugin predates ABI 1.1 (check has_encode_pair()).
+  struct PairIds {
+    std::vector<int32_t> ids;
+    std::vector<int32_t> type_ids;
+  };
+  PairIds encode_pair(std::string_view a, const std::string_view* b, uint32_t flags) const;
   std::string decode(const std::vector<int32_t>& ids, bool skip_special) const;
   int64_t vocab_size() const;
   int32_t pad_id() const;

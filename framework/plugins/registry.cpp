@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -42,11 +43,12 @@ int32_t host_should_stop(void*) noexcept {
 
 const ftl_host_api g_host = {sizeof(ftl_host_api), FTL_ABI_MAJOR, FTL_ABI_MINOR, nullptr, host_log, host_should_stop};
 
-// Minimum vtable sizes of ABI 1.0 per kind (all slots present).
+// Minimum vtable sizes of ABI 1.0 per kind (all 1.0 slots present). Slots
+// appended in later minors are optional: callers check FTL_HAS_FIELD.
 size_t min_vtable_size(int32_t kind) {
   switch (kind) {
     case FTL_KIND_TOKENIZER:
-      return sizeof(ftl_tokenizer_vtable);
+      return offsetof(ftl_tokenizer_vtable, encode_pair);  // 1.0 size (64 on LP64); encode_pair is 1.1
     case FTL_KIND_DATASET:
       return sizeof(ftl_dataset_vtable);
     case FTL_KIND_MODEL:

@@ -30,7 +30,7 @@
 #include <dlpack/dlpack.h> /* DLTensor, DLDevice, DLDataType (DLPack >= 0.6) */
 
 #define FTL_ABI_MAJOR 1u
-#define FTL_ABI_MINOR 0u
+#define FTL_ABI_MINOR 1u
 
 #if defined(_WIN32)
 #define FTL_EXPORT __declspec(dllexport)
@@ -148,6 +148,17 @@ typedef struct ftl_tokenizer_vtable {
   /* ids -> UTF-8 text[0..*n_out), not NUL-terminated; special tokens skipped if skip_special. */
   int32_t (*decode)(const ftl_instance* self, const int32_t* ids, size_t n, int32_t skip_special, char* text,
                     size_t cap, size_t* n_out, ftl_error* err) FTL_NOEXCEPT;
+  /* ABI 1.1 (check FTL_HAS_FIELD(&vt->common, ftl_tokenizer_vtable, encode_pair)
+   * and non-NULL before calling). Encodes the pair (a, b) with the model's pair
+   * template (RoBERTa `<s> A </s></s> B </s>`, BERT `[CLS] A [SEP] B [SEP]`);
+   * b == NULL encodes a alone, like encode. FTL_ENCODE_TRUNCATE cuts the longer
+   * text first, one token at a time, until the whole fits max_length. Writes
+   * ids[0..*n_out) and, when type_ids is not NULL, each token's type id
+   * (0 for A and its template tokens, 1 for B's part) into type_ids[0..*n_out).
+   * Both buffers hold cap entries; same FTL_ERR_BUFFER_TOO_SMALL protocol. */
+  int32_t (*encode_pair)(const ftl_instance* self, const char* a, size_t a_len, const char* b, size_t b_len,
+                         uint32_t flags, int32_t* ids, int32_t* type_ids, size_t cap, size_t* n_out,
+                         ftl_error* err) FTL_NOEXCEPT;
 } ftl_tokenizer_vtable;
 
 /* Dataset: labelled texts per split. Everything is loaded and validated in
@@ -170,7 +181,11 @@ typedef struct ftl_dataset_vtable {
 /* Model: forward (and backward) on a batch. The host owns the optimizer: it
  * updates parameters in place through the views param() hands out.
  * Inputs by name: "input_ids" [B, T] int64, "attention_mask" [B, T] int64,
- * "labels" [B] int64 (required when train = 1). Outputs: "logits" [B, C] float32. */
+ * "labels" [B] int64 (required when train = 1); optional loss settings
+ * "class_weights" [C] float32, "label_smoothing" [] float, "loss_scale" []
+ * float (multiplies the loss before backward; fp16 dynamic scaling). A plugin
+ * rejects inputs it does not know. Outputs: "logits" [B, C] float32; the loss
+ * reported is before loss_scale. */
 typedef struct ftl_step_args {
   uint32_t struct_size;
   const ftl_named_tensor* inputs; /* the tensors move to the plugin               */
