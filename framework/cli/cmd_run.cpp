@@ -9,18 +9,24 @@ namespace ftl::cli {
 
 namespace {
 
-const char* k_usage = "run EXP.toml [--set KEY=VALUE]... [--output FILE.h5] [--plugin-path DIR]...";
+const char* k_usage =
+    "run EXP.toml [--set KEY=VALUE]... [--output FILE.h5] [--resume RUN.h5 [--force]] [--plugin-path DIR]...";
 
 int cmd_run(int argc, char** argv) {
   po::options_description desc("ftlab run");
   add_experiment_options(desc);
-  desc.add_options()("output,o", po::value<std::string>(), "results file (default: <output_dir>/<name>-<time>.h5)");
+  desc.add_options()("output,o", po::value<std::string>(), "results file (default: <output_dir>/<name>-<time>.h5)")(
+      "resume", po::value<std::string>(),
+      "continue an interrupted run from its last checkpoint (its results path, .ckpt folder or a checkpoint file)")(
+      "force", "resume even though the experiment differs from the checkpoint's");
   Parsed p = parse(argc, argv, desc, {"experiment"}, k_usage);
   if (p.help) return 0;
   Experiment e = load_from(p.vm, k_usage);
   RunOptions opt;
   opt.output = get_or(p.vm, "output", std::string());
   opt.plugin_dirs = get_or(p.vm, "plugin-path", std::vector<std::string>{});
+  opt.resume = get_or(p.vm, "resume", std::string());
+  opt.force = p.vm.count("force") > 0;
   const std::string path = run_experiment(e, opt);
   std::printf("results: %s\n", path.c_str());
   return 0;

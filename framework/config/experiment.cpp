@@ -79,6 +79,9 @@ class Reader {
     if constexpr (std::is_same_v<T, std::string>) {
       if (auto v = n->value_exact<std::string>()) return *v;
       throw Error(at + " must be a string");
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (auto v = n->value_exact<bool>()) return *v;
+      throw Error(at + " must be true or false");
     } else if constexpr (std::is_integral_v<T>) {
       if (auto v = n->value_exact<int64_t>()) return static_cast<T>(*v);
       throw Error(at + " must be an integer");
@@ -86,6 +89,26 @@ class Reader {
       if (auto v = n->value<double>()) return *v;
       throw Error(at + " must be a number");
     }
+  }
+
+  bool is_string(const std::string& key) const {
+    const toml::node* n = t_ != nullptr ? t_->get(key) : nullptr;
+    return n != nullptr && n->is_string();
+  }
+
+  std::vector<double> numbers(const std::string& key) {
+    used_.insert(key);
+    std::vector<double> out;
+    const toml::node* n = t_ != nullptr ? t_->get(key) : nullptr;
+    if (n == nullptr) return out;
+    const auto* arr = n->as_array();
+    if (arr == nullptr) throw Error(e_.where(section_ + "." + key) + " must be an array of numbers");
+    for (const auto& item : *arr) {
+      auto v = item.value<double>();
+      if (!v) throw Error(e_.where(section_ + "." + key) + " must be an array of numbers");
+      out.push_back(*v);
+    }
+    return out;
   }
 
   std::vector<std::string> strings(const std::string& key) {
@@ -224,6 +247,29 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
   tc.adam_beta2 = t.get<double>("adam_beta2", tc.adam_beta2);
   tc.adam_epsilon = t.get<double>("adam_epsilon", tc.adam_epsilon);
   tc.log_every = t.get<int64_t>("log_every", tc.log_every);
+  tc.gradient_accumulation_steps = t.get<int64_t>("gradient_accumulation_steps", tc.gradient_accumulation_steps);
+  tc.lr_scheduler = t.get<std::string>("lr_scheduler", tc.lr_scheduler);
+  tc.eval_strategy = t.get<std::string>("eval_strategy", tc.eval_strategy);
+  tc.eval_steps = t.get<int64_t>("eval_steps", tc.eval_steps);
+  tc.save_strategy = t.get<std::string>("save_strategy", tc.save_strategy);
+  tc.save_steps = t.get<int64_t>("save_steps", tc.save_steps);
+  tc.save_total_limit = t.get<int64_t>("save_total_limit", tc.save_total_limit);
+  tc.metric_for_best_model = t.get<std::string>("metric_for_best_model", tc.metric_for_best_model);
+  const bool ends_in_loss = tc.metric_for_best_model.size() >= 4 &&
+                            tc.metric_for_best_model.compare(tc.metric_for_best_model.size() - 4, 4, "loss") == 0;
+  tc.greater_is_better = t.get<bool>("greater_is_better", !ends_in_loss);
+  tc.load_best_model_at_end = t.get<bool>("load_best_model_at_end", tc.load_best_model_at_end);
+  tc.early_stopping_patience = t.get<int64_t>("early_stopping_patience", tc.early_stopping_patience);
+  tc.early_stopping_threshold = t.get<double>("early_stopping_threshold", tc.early_stopping_threshold);
+  tc.label_smoothing = t.get<double>("label_smoothing", tc.label_smoothing);
+  if (t.is_string("class_weights")) {
+    tc.class_weights_balanced = t.get<std::string>("class_weights", "") == "balanced";
+    check(tc.class_weights_balanced, e, "train.class_weights", "must be \"balanced\" or an array of numbers");
+  } else {
+    tc.class_weights = t.numbers("class_weights");
+  }
+  tc.group_by_length = t.get<bool>("group_by_length", tc.group_by_length);
+  tc.precision = t.get<std::string>("precision", tc.precision);
   t.finish();
   check(tc.epochs >= 1, e, "train.epochs", "must be at least 1");
   check(tc.batch_size >= 1, e, "train.batch_size", "must be at least 1");
@@ -237,6 +283,36 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
   check(tc.adam_beta2 >= 0 && tc.adam_beta2 < 1, e, "train.adam_beta2", "must be in [0, 1)");
   check(tc.adam_epsilon > 0, e, "train.adam_epsilon", "must be positive");
   check(tc.log_every >= 1, e, "train.log_every", "must be at least 1");
+  check(tc.gradient_accumulation_steps >= 1, e, "train.gradient_accumulation_steps", "must be at least 1");
+  check(tc.lr_scheduler == "linear" || tc.lr_scheduler == "cosine" || tc.lr_scheduler == "constant" ||
+            tc.lr_scheduler == "constant_with_warmup",
+        e, "train.lr_scheduler", "must be \"linear\", \"cosine\", \"constant\" or \"constant_with_warmup\"");
+  for (const auto& [key, value] : {std::pair<std::string, std::string>{"eval_strategy", tc.eval_strategy},
+                                   {"save_strategy", tc.save_strategy}})
+    check(value == "epoch" || value == "steps" || value == "no", e, "train." + key,
+          "must be \"epoch\", \"steps\" or \"no\"");
+  check(tc.eval_strategy != "steps" || tc.eval_steps >= 1, e, "train.eval_steps",
+        "must be at least 1 when eval_strategy = \"steps\"");
+  check(tc.save_strategy != "steps" || tc.save_steps >= 1, e, "train.save_steps",
+        "must be at least 1 when save_strategy = \"steps\"");
+  check(tc.save_total_limit >= 0, e, "train.save_total_limit", "must be 0 (keep all) or positive");
+  if (tc.load_best_model_at_end) {
+    check(tc.save_strategy == tc.eval_strategy && tc.eval_strategy != "no" &&
+              (tc.save_strategy != "steps" || tc.save_steps % tc.eval_steps == 0),
+          e, "train.load_best_model_at_end",
+          "needs save_strategy equal to eval_strategy (not \"no\") and save_steps a multiple of eval_steps, "
+          "so that every evaluated model is saved");
+  }
+  check(tc.early_stopping_patience >= 0, e, "train.early_stopping_patience", "must be 0 (off) or positive");
+  check(tc.early_stopping_patience == 0 || tc.eval_strategy != "no", e, "train.early_stopping_patience",
+        "needs evaluations: set eval_strategy to \"epoch\" or \"steps\"");
+  check(tc.early_stopping_threshold >= 0, e, "train.early_stopping_threshold", "must be zero or positive");
+  check(tc.label_smoothing >= 0 && tc.label_smoothing < 1, e, "train.label_smoothing", "must be in [0, 1)");
+  for (double w : tc.class_weights) check(w >= 0, e, "train.class_weights", "weights must be zero or positive");
+  check(tc.precision == "fp32" || tc.precision == "bf16" || tc.precision == "fp16", e, "train.precision",
+        "must be \"fp32\", \"bf16\" or \"fp16\"");
+  check(tc.precision == "fp32" || e.device != "cpu", e, "train.precision",
+        "bf16/fp16 autocast is for CUDA; on CPU ftlab trains in fp32 (remove the key or set device = \"cuda\")");
 
   for (const char* c : k_components) (void)e.plugin_name(c);
   return e;

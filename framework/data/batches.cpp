@@ -71,3 +71,27 @@ Batch make_batch(const EncodedSplit& s, const int64_t* idx, int64_t count, int32
 }
 
 }  // namespace ftl
+
+namespace ftl {
+
+std::vector<int64_t> length_grouped_order(const EncodedSplit& s, int64_t batch_size, uint64_t seed, int64_t epoch) {
+  const auto n = static_cast<int64_t>(s.size());
+  std::vector<int64_t> order = shuffled_order(n, seed, epoch);
+  const int64_t mult = std::max<int64_t>(1, std::min<int64_t>(n / (batch_size * 4), 50));
+  const int64_t mega = mult * batch_size;
+  auto len = [&](int64_t i) { return s.ids[static_cast<size_t>(i)].size(); };
+  int64_t longest_block = 0;
+  size_t longest = 0;
+  for (int64_t start = 0; start < n; start += mega) {
+    auto first = order.begin() + start, last = order.begin() + std::min(n, start + mega);
+    std::stable_sort(first, last, [&](int64_t a, int64_t b) { return len(a) > len(b); });
+    if (len(*first) > longest) {  // first strictly longer block wins, like argmax
+      longest = len(*first);
+      longest_block = start;
+    }
+  }
+  if (n > 0) std::swap(order[0], order[static_cast<size_t>(longest_block)]);
+  return order;
+}
+
+}  // namespace ftl

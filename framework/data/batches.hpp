@@ -26,3 +26,12 @@ std::vector<int64_t> length_sorted_order(const EncodedSplit& s);
 Batch make_batch(const EncodedSplit& s, const int64_t* idx, int64_t count, int32_t pad_id);
 
 }  // namespace ftl
+
+namespace ftl {
+
+// Hugging Face's get_length_grouped_indices over our seeded permutation:
+// mega-batches of min(n / (4 * batch_size), 50) * batch_size examples, each
+// sorted by length (longest first), the overall longest moved to the front.
+std::vector<int64_t> length_grouped_order(const EncodedSplit& s, int64_t batch_size, uint64_t seed, int64_t epoch);
+
+}  // namespace ftl

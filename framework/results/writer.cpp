@@ -77,42 +77,23 @@ void RunWriter::write_environment(const std::map<std::string, std::string>& env)
 
 void RunWriter::write_eval(const EvalRecord& r) {
   h5::Handle g = h5::group(file_.id(), std::string(schema::k_eval) + "/" + r.split + "/" + r.tag);
-  h5::write<float>(g.id(), "logits", {r.n, r.c}, r.logits.data());
-  h5::write<int64_t>(g.id(), "labels", {r.n}, r.labels.data());
-  for (const auto& t : r.tables) {
-    if (t.integer) {
-      std::vector<int64_t> v(t.values.begin(), t.values.end());
-      h5::write<int64_t>(g.id(), t.name, t.shape, v.data());
-    } else {
-      h5::write<double>(g.id(), t.name, t.shape, t.values.data());
-    }
-  }
-  h5::attr(g.id(), "epoch", r.epoch);
-  h5::attr(g.id(), "loss", r.loss);
-  h5::attr(g.id(), "seconds", r.seconds);
-  for (const auto& [k, v] : r.metrics) h5::attr(g.id(), "metric/" + k, v);
-  metric_rows_[r.split].push_back({r.epoch, r.metrics});
+  ftl::write_eval(g.id(), r);
+  metric_rows_[r.split].push_back({r.epoch, r.step, r.metrics, r.loss});
   h5::flush(file_);
 }
 
-void RunWriter::write_train_log(const std::vector<StepRecord>& steps) {
-  const auto n = static_cast<int64_t>(steps.size());
-  std::vector<int64_t> step;
-  std::vector<double> epoch, lr;
-  std::vector<float> loss, norm;
-  for (const auto& s : steps) {
-    step.push_back(s.step);
-    epoch.push_back(s.epoch);
-    loss.push_back(s.loss);
-    lr.push_back(s.learning_rate);
-    norm.push_back(s.grad_norm);
-  }
+void RunWriter::write_train_log(const std::vector<StepRecord>& steps, const std::vector<EpochRecord>& epochs) {
   h5::Handle g = h5::group(file_.id(), schema::k_train_log);
-  h5::write<int64_t>(g.id(), "step", {n}, step.data());
-  h5::write<double>(g.id(), "epoch", {n}, epoch.data());
-  h5::write<float>(g.id(), "loss", {n}, loss.data());
-  h5::write<double>(g.id(), "learning_rate", {n}, lr.data());
-  h5::write<float>(g.id(), "grad_norm", {n}, norm.data());
+  write_step_log(g.id(), steps);
+  h5::Handle ge = h5::group(file_.id(), schema::k_train_epochs);
+  write_epoch_log(ge.id(), epochs);
+}
+
+void RunWriter::write_summary(const std::map<std::string, std::string>& text,
+                              const std::map<std::string, double>& numbers) {
+  h5::Handle g = h5::group(file_.id(), schema::k_summary);
+  for (const auto& [k, v] : text) h5::attr(g.id(), k, v);
+  for (const auto& [k, v] : numbers) h5::attr(g.id(), k, v);
 }
 
 void RunWriter::write_weight(const std::string& name, const std::vector<int64_t>& shape, const float* data) {
@@ -120,18 +101,40 @@ void RunWriter::write_weight(const std::string& name, const std::vector<int64_t>
   h5::write<float>(g.id(), name, shape, data);
 }
 
+void RunWriter::embed_checkpoint(const std::string& file, const std::string& name, bool best) {
+  h5::Handle src = h5::open_file(file, false);
+  h5::Handle parent = h5::group(file_.id(), schema::k_checkpoints);
+  h5::Handle dst = h5::group(parent.id(), name);
+  for (const char* part : {"weights", "optimizer", "rng"}) {
+    if (!h5::exists(src.id(), part)) continue;
+    if (H5Ocopy(src.id(), part, dst.id(), part, H5P_DEFAULT, H5P_DEFAULT) < 0)
+      throw Error(file + ": cannot copy '" + part + "' into the results file");
+  }
+  for (const char* key : {"global_step", "batch_in_epoch", "epoch"})
+    h5::attr(dst.id(), key, h5::read_attr_int(src.id(), key));
+  h5::attr(dst.id(), "best", static_cast<int64_t>(best ? 1 : 0));
+  if (best) h5::attr(parent.id(), "best", name);
+}
+
 void RunWriter::finish() {
   // Per-split metric tables: one row per evaluation.
   for (const auto& [split, rows] : metric_rows_) {
     h5::Handle g = h5::group(file_.id(), std::string(schema::k_metrics) + "/" + split);
-    std::vector<int64_t> epochs;
-    for (const auto& r : rows) epochs.push_back(r.first);
+    std::vector<double> epochs, losses;
+    std::vector<int64_t> steps;
+    for (const auto& r : rows) {
+      epochs.push_back(r.epoch);
+      steps.push_back(r.step);
+      losses.push_back(r.loss);
+    }
     const auto n = static_cast<int64_t>(rows.size());
-    h5::write<int64_t>(g.id(), "epoch", {n}, epochs.data());
-    for (size_t k = 0; k < rows.front().second.size(); ++k) {
+    h5::write<double>(g.id(), "epoch", {n}, epochs.data());
+    h5::write<int64_t>(g.id(), "step", {n}, steps.data());
+    h5::write<double>(g.id(), "loss", {n}, losses.data());
+    for (size_t k = 0; k < rows.front().metrics.size(); ++k) {
       std::vector<double> col;
-      for (const auto& r : rows) col.push_back(k < r.second.size() ? r.second[k].second : 0.0);
-      h5::write<double>(g.id(), rows.front().second[k].first, {n}, col.data());
+      for (const auto& r : rows) col.push_back(k < r.metrics.size() ? r.metrics[k].second : 0.0);
+      h5::write<double>(g.id(), rows.front().metrics[k].first, {n}, col.data());
     }
   }
   h5::attr(file_.id(), schema::k_attr_finished, now_iso8601());

@@ -49,12 +49,18 @@ void Model::zero_grad() {
   check_status(vt_->zero_grad(self_, &err), err, f_, "zero_grad");
 }
 
-StepOutput Model::step(const at::Tensor& ids, const at::Tensor& mask, const at::Tensor& labels, bool train) {
-  ftl_named_tensor inputs[3];
+StepOutput Model::step(const at::Tensor& ids, const at::Tensor& mask, const at::Tensor& labels, bool train,
+                       const StepExtras& extras) {
+  ftl_named_tensor inputs[6];
   uint32_t n_in = 0;
   inputs[n_in++] = {"input_ids", torch_bridge::from_torch(ids)};
   inputs[n_in++] = {"attention_mask", torch_bridge::from_torch(mask)};
   if (labels.defined()) inputs[n_in++] = {"labels", torch_bridge::from_torch(labels)};
+  if (extras.class_weights.defined()) inputs[n_in++] = {"class_weights", torch_bridge::from_torch(extras.class_weights)};
+  if (extras.label_smoothing != 0.0)
+    inputs[n_in++] = {"label_smoothing", torch_bridge::from_torch(at::scalar_tensor(extras.label_smoothing, at::kFloat))};
+  if (extras.loss_scale != 1.0)
+    inputs[n_in++] = {"loss_scale", torch_bridge::from_torch(at::scalar_tensor(extras.loss_scale, at::kFloat))};
   ftl_step_args args{};
   args.struct_size = sizeof args;
   args.inputs = inputs;

@@ -14,6 +14,13 @@ struct Param {
   at::Tensor value;  // shares storage with the plugin's parameter: update in place only
 };
 
+// Optional loss settings passed with a training step (see plugin.h).
+struct StepExtras {
+  double loss_scale = 1.0;
+  double label_smoothing = 0.0;
+  at::Tensor class_weights;  // [C] float32 or undefined
+};
+
 struct StepOutput {
   at::Tensor logits;  // [B, C] float32
   double loss = 0.0;  // NaN when no labels were given
@@ -31,7 +38,8 @@ class Model {
   std::vector<at::Tensor> grads();
   void zero_grad();
   // ids/mask [B, T] int64, labels [B] int64 or undefined.
-  StepOutput step(const at::Tensor& ids, const at::Tensor& mask, const at::Tensor& labels, bool train);
+  StepOutput step(const at::Tensor& ids, const at::Tensor& mask, const at::Tensor& labels, bool train,
+                  const StepExtras& extras = {});
   const FactoryRef& factory() const { return f_; }
 
  private:

@@ -37,6 +37,18 @@ double linear_schedule(double base_lr, int64_t step, int64_t warmup, int64_t tot
   return base_lr * std::max(0.0, left);
 }
 
+double scheduled_lr(const std::string& kind, double base_lr, int64_t step, int64_t warmup, int64_t total) {
+  if (kind == "linear") return linear_schedule(base_lr, step, warmup, total);
+  if (kind == "constant") return base_lr;
+  const double w = static_cast<double>(std::max<int64_t>(1, warmup));
+  if (step < warmup) return base_lr * static_cast<double>(step) / w;
+  if (kind == "constant_with_warmup") return base_lr;
+  // cosine: get_cosine_schedule_with_warmup with num_cycles = 0.5
+  const double progress =
+      static_cast<double>(step - warmup) / static_cast<double>(std::max<int64_t>(1, total - warmup));
+  return base_lr * std::max(0.0, 0.5 * (1.0 + std::cos(M_PI * progress)));
+}
+
 double clip_grad_norm(std::vector<at::Tensor>& grads, double max_norm) {
   at::NoGradGuard no_grad;
   std::vector<at::Tensor> norms;

@@ -1,10 +1,15 @@
-// run.cpp - the fine-tuning run: tokenize, train with AdamW + linear schedule +
-// clipping, evaluate on validation after every epoch and on test at the end,
-// and record everything in the results file. Seeded and deterministic on CPU
-// for a fixed thread count.
+// run.cpp - the fine-tuning run, with the Hugging Face Trainer's semantics:
+// AdamW in two groups, linear/cosine/constant schedules with warmup,
+// gradient accumulation, global-norm clipping (pre-clip norm logged),
+// evaluation and checkpoints by epoch or steps, best model by any metric,
+// early stopping, load-best-at-end, save_total_limit that keeps the best,
+// label smoothing and class weights, length-grouped batches, fp16 dynamic
+// loss scaling on CUDA. Checkpoints make it resumable bit-exactly on CPU.
 #include "train/run.hpp"
 
 #include "data/batches.hpp"
+#include "train/checkpoint.hpp"
+#include "train/evaluate.hpp"
 #include "train/optim.hpp"
 #include "train/pipeline.hpp"
 #include "util/error.hpp"
@@ -17,6 +22,8 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <map>
+#include <sstream>
 
 #include <unistd.h>
 
@@ -28,9 +35,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 std::string format_duration(double s) {
   auto total = static_cast<long>(s + 0.5);
@@ -45,59 +50,81 @@ std::string default_output(const Experiment& e) {
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&t));
   std::string base = (fs::path(e.output_dir) / (e.name + "-" + stamp)).string();
   std::string path = base + ".h5";
-  for (int i = 1; fs::exists(path) || fs::exists(path + ".partial"); ++i) path = base + "-" + std::to_string(i) + ".h5";
+  for (int i = 1; fs::exists(path) || fs::exists(path + ".partial"); ++i)
+    path = base + "-" + std::to_string(i) + ".h5";
   return path;
 }
 
-const char* split_name(int32_t split) {
-  return split == FTL_SPLIT_TRAIN ? "train" : split == FTL_SPLIT_VALIDATION ? "validation" : "test";
-}
-
-// Forward pass over a split in length-sorted batches; logits back in dataset order.
-EvalRecord evaluate(Pipeline& p, const EncodedSplit& data, int32_t split, const std::string& tag, int64_t epoch,
-                    int64_t batch_size) {
-  const auto t0 = Clock::now();
-  EvalRecord r;
-  r.split = split_name(split);
-  r.tag = tag;
-  r.epoch = epoch;
-  r.n = static_cast<int64_t>(data.size());
-  r.c = p.dataset->num_labels();
-  r.logits.assign(static_cast<size_t>(r.n * r.c), 0.0f);
-  r.labels = data.labels;
-  const auto order = length_sorted_order(data);
-  double loss_sum = 0.0;
-  const bool labelled = std::all_of(r.labels.begin(), r.labels.end(), [](int64_t l) { return l >= 0; });
-  for (int64_t start = 0; start < r.n; start += batch_size) {
-    const int64_t count = std::min(batch_size, r.n - start);
-    Batch b = make_batch(data, order.data() + start, count, p.tokenizer->pad_id());
-    StepOutput out = p.model->step(b.input_ids, b.attention_mask, labelled ? b.labels : at::Tensor(), false);
-    at::Tensor lg = out.logits.to(at::kCPU).contiguous();  // [B, C]
-    if (lg.size(0) != count || lg.size(1) != r.c)
-      throw Error("model returned logits of shape [" + std::to_string(lg.size(0)) + ", " + std::to_string(lg.size(1)) +
-                  "], expected [" + std::to_string(count) + ", " + std::to_string(r.c) + "]");
-    const float* src = lg.data_ptr<float>();
-    for (int64_t b2 = 0; b2 < count; ++b2) {
-      const int64_t row = order[static_cast<size_t>(start + b2)];
-      std::copy(src + b2 * r.c, src + (b2 + 1) * r.c, r.logits.begin() + row * r.c);
+// Flattens a TOML document into dotted key -> value text, for diffs.
+void flatten(const toml::table& t, const std::string& prefix, std::map<std::string, std::string>& out) {
+  for (const auto& [k, v] : t) {
+    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const auto* sub = v.as_table()) {
+      flatten(*sub, key, out);
+    } else {
+      std::ostringstream ss;
+      v.visit([&](const auto& node) { ss << node; });
+      out[key] = ss.str();
     }
-    if (labelled) loss_sum += out.loss * static_cast<double>(count);
   }
-  r.loss = labelled && r.n > 0 ? loss_sum / static_cast<double>(r.n) : std::nan("");
-  if (labelled && r.n > 0) {
-    p.metric->reset();
-    p.metric->update(r.logits.data(), r.labels.data(), r.n, r.c);
-    r.metrics = p.metric->compute();
-    for (auto& t : p.metric->tables()) r.tables.push_back({t.name, t.shape, t.values, t.integer});
-  }
-  r.seconds = seconds_since(t0);
-  return r;
 }
 
-void print_eval(const EvalRecord& r, const std::string& headline) {
-  std::fprintf(stderr, "%s %s: loss %.4f", r.split.c_str(), r.tag.c_str(), r.loss);
-  for (const auto& [k, v] : r.metrics) std::fprintf(stderr, "  %s%s %.4f", k.c_str(), k == headline ? "*" : "", v);
-  std::fprintf(stderr, "  (%.1fs)\n", r.seconds);
+std::vector<std::string> differing_keys(const std::string& a, const std::string& b) {
+  std::map<std::string, std::string> fa, fb;
+  flatten(toml::parse(a), "", fa);
+  flatten(toml::parse(b), "", fb);
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : fa)
+    if (!fb.count(k) || fb[k] != v) keys.push_back(k);
+  for (const auto& [k, v] : fb)
+    if (!fa.count(k)) keys.push_back(k);
+  return keys;
+}
+
+std::string checkpoint_name(int64_t step) {
+  char name[64];
+  std::snprintf(name, sizeof name, "checkpoint-%06lld.h5", static_cast<long long>(step));
+  return name;
+}
+
+// fp16 dynamic loss scaling with torch.cuda.amp.GradScaler's defaults.
+struct LossScaler {
+  static constexpr double k_init = 65536.0, k_growth = 2.0, k_backoff = 0.5;
+  static constexpr int64_t k_interval = 2000;
+  // Unscales grads in place; returns false (and backs off) when any is inf/NaN.
+  static bool unscale_and_check(std::vector<at::Tensor>& grads, TrainState& s) {
+    bool finite = true;
+    for (auto& g : grads) {
+      if (!g.defined()) continue;
+      g.div_(s.loss_scale);
+      if (!at::isfinite(g).all().item<bool>()) finite = false;
+    }
+    if (!finite) {
+      s.loss_scale *= k_backoff;
+      s.scale_good_steps = 0;
+    } else if (++s.scale_good_steps == k_interval) {
+      s.loss_scale *= k_growth;
+      s.scale_good_steps = 0;
+    }
+    return finite;
+  }
+};
+
+std::vector<float> resolve_class_weights(const TrainConfig& tc, const Experiment& e, const EncodedSplit& train,
+                                         int64_t C) {
+  std::vector<float> w;
+  if (tc.class_weights_balanced) {  // scikit-learn's "balanced": n / (C * count_c)
+    std::vector<int64_t> counts(static_cast<size_t>(C), 0);
+    for (auto l : train.labels) ++counts[static_cast<size_t>(l)];
+    for (auto c : counts)
+      w.push_back(c > 0 ? static_cast<float>(static_cast<double>(train.size()) / (static_cast<double>(C) * c)) : 0.f);
+  } else if (!tc.class_weights.empty()) {
+    if (static_cast<int64_t>(tc.class_weights.size()) != C)
+      throw Error(e.where("train.class_weights") + " has " + std::to_string(tc.class_weights.size()) +
+                  " weights but the dataset has " + std::to_string(C) + " labels");
+    for (double x : tc.class_weights) w.push_back(static_cast<float>(x));
+  }
+  return w;
 }
 
 }  // namespace
@@ -114,6 +141,31 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
   auto p = build_pipeline(e, opt.plugin_dirs);
   const TrainConfig& tc = e.train;
   at::manual_seed(e.seed);  // dropout draws from the default generator
+  const std::string experiment_toml = e.resolved_toml();
+
+  // ---- resume: which checkpoint, and is it the same experiment?
+  std::string resume_file;
+  std::string out_path = opt.output;
+  if (!opt.resume.empty()) {
+    resume_file = find_checkpoint(opt.resume);
+    LoadedCheckpoint peek = peek_checkpoint(resume_file);
+    auto diff = differing_keys(peek.experiment_toml, experiment_toml);
+    if (!diff.empty() && !opt.force) {
+      std::string keys;
+      for (const auto& k : diff) keys += (keys.empty() ? "" : ", ") + k;
+      throw Error(resume_file + " was written by a different experiment (keys differ: " + keys +
+                  "); resume with the same file and --set values, or add --force");
+    }
+    if (out_path.empty()) out_path = peek.results_path;
+  }
+  if (out_path.empty()) out_path = default_output(e);
+  const std::string ckpt_dir = checkpoint_dir(out_path);
+  if (resume_file.empty() && fs::exists(ckpt_dir)) {
+    if (fs::exists(out_path + ".partial"))
+      throw Error(ckpt_dir + " holds checkpoints of an unfinished run; resume it with --resume " + out_path +
+                  ", or delete the folder to start over");
+    fs::remove_all(ckpt_dir);
+  }
 
   // ---- data
   EncodedSplit splits[3];
@@ -123,16 +175,26 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
                  static_cast<long long>(splits[s].total_tokens));
   }
   const EncodedSplit& train = splits[FTL_SPLIT_TRAIN];
+  const EncodedSplit& val = splits[FTL_SPLIT_VALIDATION];
   if (train.size() == 0) throw Error(e.where("dataset") + ": the training split is empty");
   for (size_t i = 0; i < train.size(); ++i)
     if (train.labels[i] < 0)
       throw Error(e.where("dataset") + ": training example " + std::to_string(i) + " has no label");
+  if (tc.eval_strategy != "no" && val.size() == 0)
+    throw Error(e.where("train.eval_strategy") + ": the dataset has no validation split; set eval_strategy = \"no\"");
+  const int64_t C = p->dataset->num_labels();
+  StepExtras extras;
+  extras.label_smoothing = tc.label_smoothing;
+  if (auto w = resolve_class_weights(tc, e, train, C); !w.empty())
+    extras.class_weights = at::tensor(w, at::kFloat);
 
-  // ---- results file
-  const std::string out_path = opt.output.empty() ? default_output(e) : opt.output;
+  // ---- results file (created now: an unwritable folder fails before training)
   RunWriter writer(out_path);
+  AdamW adam(p->model->params(), {tc.adam_beta1, tc.adam_beta2, tc.adam_epsilon, tc.weight_decay});
+  TrainState state;
+  if (tc.precision == "fp16") state.loss_scale = LossScaler::k_init;
   try {
-    writer.write_config(e.resolved_toml(), e.path, e.overrides);
+    writer.write_config(experiment_toml, e.path, e.overrides);
     writer.write_plugins(p->plugin_infos());
     writer.write_data(p->dataset->label_names(), {{"train", static_cast<int64_t>(splits[0].size())},
                                                   {"validation", static_cast<int64_t>(splits[1].size())},
@@ -143,98 +205,235 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
                               {"device", e.device},
                               {"libtorch", TORCH_VERSION},
                               {"threads", std::to_string(p->threads)},
+                              {"precision", tc.precision},
                               {"ftlab_version", k_ftlab_version},
                               {"git_revision", FTLAB_GIT_REVISION}});
+    if (!resume_file.empty()) {
+      LoadedCheckpoint c = load_checkpoint(resume_file, *p->model, adam);
+      state = std::move(c.state);
+      std::vector<std::string> alive;
+      for (const auto& f : state.checkpoints)
+        if (fs::exists(ckpt_dir + "/" + f)) alive.push_back(f);
+      state.checkpoints = alive;
+      for (const auto& r : state.evals) writer.write_eval(r);
+      std::fprintf(stderr, "resumed from %s: step %lld, epoch %lld, batch %lld\n", resume_file.c_str(),
+                   static_cast<long long>(state.global_step), static_cast<long long>(state.epoch),
+                   static_cast<long long>(state.batch_in_epoch));
+    }
 
-    // ---- training
+    // ---- schedule
     const int64_t n = static_cast<int64_t>(train.size());
-    const int64_t steps_per_epoch = (n + tc.batch_size - 1) / tc.batch_size;  // short last batch kept
+    const int64_t batches = (n + tc.batch_size - 1) / tc.batch_size;  // short last batch kept
+    const int64_t accum = tc.gradient_accumulation_steps;
+    const int64_t steps_per_epoch = (batches + accum - 1) / accum;
     const int64_t total_steps = steps_per_epoch * tc.epochs;
-    const int64_t warmup =
-        tc.warmup_steps > 0 ? tc.warmup_steps : static_cast<int64_t>(std::ceil(tc.warmup_ratio * total_steps));
-    AdamW opt_adam(p->model->params(), {tc.adam_beta1, tc.adam_beta2, tc.adam_epsilon, tc.weight_decay});
-    std::vector<StepRecord> log;
-    log.reserve(static_cast<size_t>(total_steps));
+    const int64_t warmup = tc.warmup_steps > 0 ? tc.warmup_steps
+                                               : static_cast<int64_t>(std::ceil(tc.warmup_ratio * total_steps));
     const std::string headline = p->metric->headline();
     const bool tty = isatty(STDERR_FILENO) != 0;
-    std::fprintf(stderr, "training: %lld epochs x %lld steps, batch %lld, lr %g, warmup %lld, %d threads\n",
+    std::fprintf(stderr,
+                 "training: %lld epochs x %lld steps (batch %lld x %lld accumulation), lr %g %s, warmup %lld, "
+                 "%s, %d threads\n",
                  static_cast<long long>(tc.epochs), static_cast<long long>(steps_per_epoch),
-                 static_cast<long long>(tc.batch_size), tc.learning_rate, static_cast<long long>(warmup), p->threads);
+                 static_cast<long long>(tc.batch_size), static_cast<long long>(accum), tc.learning_rate,
+                 tc.lr_scheduler.c_str(), static_cast<long long>(warmup), tc.precision.c_str(), p->threads);
 
-    int64_t step = 0;
-    const auto t_train = Clock::now();
-    for (int64_t epoch = 1; epoch <= tc.epochs; ++epoch) {
-      const auto order = shuffled_order(n, e.seed, epoch);
-      const auto t_epoch = Clock::now();
-      int64_t samples = 0;
-      double loss_window = 0.0;
-      int64_t window = 0;
-      for (int64_t start = 0; start < n; start += tc.batch_size) {
-        if (host_api()->should_stop(nullptr)) throw Error("interrupted at step " + std::to_string(step));
-        const int64_t count = std::min(tc.batch_size, n - start);
-        Batch b = make_batch(train, order.data() + start, count, p->tokenizer->pad_id());
-        p->model->zero_grad();
-        StepOutput out = p->model->step(b.input_ids, b.attention_mask, b.labels, true);
-        if (!std::isfinite(out.loss))
-          throw Error("training loss is " + std::to_string(out.loss) + " at step " + std::to_string(step + 1) +
-                      "; lower train.learning_rate or set train.max_grad_norm");
-        auto grads = p->model->grads();
-        const double norm = clip_grad_norm(grads, tc.max_grad_norm);
-        const double lr = linear_schedule(tc.learning_rate, step, warmup, total_steps);
-        opt_adam.step(grads, lr);
-        ++step;
-        samples += count;
-        loss_window += out.loss;
-        ++window;
-        log.push_back({step, static_cast<double>(epoch - 1) + static_cast<double>(start + count) / n,
-                       static_cast<float>(out.loss), lr, static_cast<float>(norm)});
-        const bool last = start + count >= n;
-        if (step % tc.log_every == 0 || last || tty) {
-          const double el = seconds_since(t_train);
-          const double eta = el / static_cast<double>(step) * static_cast<double>(total_steps - step);
-          std::fprintf(stderr, "%sepoch %lld/%lld step %lld/%lld loss %.4f lr %.2e | %.0f samples/s | ETA %s%s",
-                       tty ? "\r" : "", static_cast<long long>(epoch), static_cast<long long>(tc.epochs),
-                       static_cast<long long>(step), static_cast<long long>(total_steps), loss_window / window, lr,
-                       samples / seconds_since(t_epoch), format_duration(eta).c_str(), tty ? "   " : "\n");
-          if (!tty) {
-            loss_window = 0.0;
-            window = 0;
-          }
-        }
+    auto save = [&]() {
+      const std::string name = checkpoint_name(state.global_step);
+      if (state.best_step == state.global_step) state.best_checkpoint = name;
+      write_checkpoint(ckpt_dir, state, *p->model, adam, experiment_toml, out_path);
+      state.checkpoints.push_back(name);
+      while (tc.save_total_limit > 0 && static_cast<int64_t>(state.checkpoints.size()) > tc.save_total_limit) {
+        auto victim = std::find_if(state.checkpoints.begin(), state.checkpoints.end(),
+                                   [&](const std::string& f) { return f != state.best_checkpoint; });
+        if (victim == state.checkpoints.end()) break;
+        fs::remove(ckpt_dir + "/" + *victim);
+        state.checkpoints.erase(victim);
       }
-      if (tty) std::fprintf(stderr, "\n");
-      std::fprintf(stderr, "epoch %lld done in %s\n", static_cast<long long>(epoch),
-                   format_duration(seconds_since(t_epoch)).c_str());
-      if (splits[FTL_SPLIT_VALIDATION].size() > 0) {
-        EvalRecord r = evaluate(*p, splits[FTL_SPLIT_VALIDATION], FTL_SPLIT_VALIDATION,
-                                "epoch_" + std::to_string(epoch), epoch, tc.eval_batch_size);
-        print_eval(r, headline);
-        writer.write_eval(r);
-      }
-    }
-    writer.write_train_log(log);
-
-    if (splits[FTL_SPLIT_TEST].size() > 0) {
-      EvalRecord r = evaluate(*p, splits[FTL_SPLIT_TEST], FTL_SPLIT_TEST, "final", tc.epochs, tc.eval_batch_size);
+      return ckpt_dir + "/" + name;
+    };
+    auto last_checkpoint = [&]() {
+      return state.checkpoints.empty() ? std::string("none yet") : ckpt_dir + "/" + state.checkpoints.back();
+    };
+    // Evaluates on validation; updates the best model and early stopping. True = stop training.
+    auto evaluate_and_track = [&](const std::string& tag, double epoch_pos) {
+      EvalRecord r = evaluate(*p, val, FTL_SPLIT_VALIDATION, tag, epoch_pos, state.global_step, tc.eval_batch_size);
       print_eval(r, headline);
       writer.write_eval(r);
-      // The majority-class rate puts the accuracy in context.
+      double value = r.loss;
+      if (tc.metric_for_best_model != "loss") {
+        auto it = std::find_if(r.metrics.begin(), r.metrics.end(),
+                               [&](const auto& m) { return m.first == tc.metric_for_best_model; });
+        if (it == r.metrics.end()) {
+          std::string have = "loss";
+          for (const auto& m : r.metrics) have += ", " + m.first;
+          throw Error(e.where("train.metric_for_best_model") + ": the metric plugin reports no '" +
+                      tc.metric_for_best_model + "'; choose one of " + have);
+        }
+        value = it->second;
+      }
+      state.evals.push_back(std::move(r));
+      const double prev = state.best_metric;
+      const bool better = std::isnan(prev) || (tc.greater_is_better ? value > prev : value < prev);
+      const bool significant = std::isnan(prev) || (better && std::fabs(value - prev) > tc.early_stopping_threshold);
+      if (better) {
+        state.best_metric = value;
+        state.best_step = state.global_step;
+      }
+      state.bad_evals = significant ? 0 : state.bad_evals + 1;
+      if (tc.early_stopping_patience > 0 && state.bad_evals >= tc.early_stopping_patience) {
+        std::fprintf(stderr, "early stopping: %s has not improved for %lld evaluations (best %.4f at step %lld)\n",
+                     tc.metric_for_best_model.c_str(), static_cast<long long>(state.bad_evals), state.best_metric,
+                     static_cast<long long>(state.best_step));
+        state.stop_reason = "early_stopping";
+        return true;
+      }
+      return false;
+    };
+
+    // ---- training loop
+    const auto t_train = Clock::now();
+    const int64_t first_step = state.global_step;
+    for (; state.epoch <= tc.epochs && state.stop_reason.empty(); ++state.epoch) {
+      const int64_t epoch = state.epoch;
+      const auto order = tc.group_by_length ? length_grouped_order(train, tc.batch_size, e.seed, epoch)
+                                            : shuffled_order(n, e.seed, epoch);
+      if (state.batch_in_epoch == 0) state.current = {epoch, 0.0, 0, 0, 0};
+      auto t_epoch = Clock::now();
+      const double seconds_before = state.current.seconds;
+      double loss_window = 0.0;
+      int64_t window = 0;
+      while (state.batch_in_epoch < batches) {
+        const int64_t group = std::min(accum, batches - state.batch_in_epoch);
+        p->model->zero_grad();
+        double loss_sum = 0.0;
+        for (int64_t k = 0; k < group; ++k) {
+          const int64_t start = (state.batch_in_epoch + k) * tc.batch_size;
+          const int64_t count = std::min(tc.batch_size, n - start);
+          Batch b = make_batch(train, order.data() + start, count, p->tokenizer->pad_id());
+          StepExtras x = extras;
+          x.loss_scale = state.loss_scale / static_cast<double>(group);
+          StepOutput out = p->model->step(b.input_ids, b.attention_mask, b.labels, true, x);
+          if (!std::isfinite(out.loss))
+            throw Error("training loss is " + std::to_string(out.loss) + " at step " +
+                        std::to_string(state.global_step + 1) + " (last good checkpoint: " + last_checkpoint() +
+                        "); lower train.learning_rate or set train.max_grad_norm");
+          loss_sum += out.loss;
+          state.current.samples += count;
+          state.current.tokens += b.real_tokens;
+          state.current.token_slots += b.input_ids.numel();
+        }
+        auto grads = p->model->grads();
+        bool apply = true;
+        if (tc.precision == "fp16") {
+          apply = LossScaler::unscale_and_check(grads, state);
+        } else if (state.loss_scale != 1.0) {
+          for (auto& g : grads)
+            if (g.defined()) g.div_(state.loss_scale);
+        }
+        const double norm = apply ? clip_grad_norm(grads, tc.max_grad_norm) : std::nan("");
+        const double lr = scheduled_lr(tc.lr_scheduler, tc.learning_rate, state.global_step, warmup, total_steps);
+        if (apply) adam.step(grads, lr);
+        ++state.global_step;
+        state.batch_in_epoch += group;
+        const double step_loss = loss_sum / static_cast<double>(group);
+        const double epoch_pos = static_cast<double>(epoch - 1) + static_cast<double>(state.batch_in_epoch) / batches;
+        state.log.push_back({state.global_step, epoch_pos, static_cast<float>(step_loss), lr,
+                             static_cast<float>(norm), static_cast<float>(state.loss_scale), apply ? 0 : 1});
+        loss_window += step_loss;
+        ++window;
+        state.current.seconds = seconds_before + seconds_since(t_epoch);
+        const bool last = state.batch_in_epoch >= batches;
+        if (state.global_step % tc.log_every == 0 || last || tty) {
+          const double el = seconds_since(t_train);
+          const double done = static_cast<double>(state.global_step - first_step);
+          const double eta = el / std::max(1.0, done) * static_cast<double>(total_steps - state.global_step);
+          std::fprintf(stderr, "%sepoch %lld/%lld step %lld/%lld loss %.4f lr %.2e | %.0f samples/s | ETA %s%s",
+                       tty ? "\r" : "", static_cast<long long>(epoch), static_cast<long long>(tc.epochs),
+                       static_cast<long long>(state.global_step), static_cast<long long>(total_steps),
+                       loss_window / window, lr, state.current.samples_per_second(), format_duration(eta).c_str(),
+                       tty ? "   " : "\n");
+          if (!tty) loss_window = 0.0, window = 0;
+        }
+        if (host_api()->should_stop(nullptr)) {
+          if (tty) std::fprintf(stderr, "\n");
+          const std::string ck = last ? std::string() : save();
+          throw Error("interrupted after step " + std::to_string(state.global_step) +
+                      (ck.empty() ? "" : "; checkpoint " + ck) + "; continue with: ftlab run " + e.path +
+                      " --resume " + out_path);
+        }
+        if (tc.eval_strategy == "steps" && state.global_step % tc.eval_steps == 0) {
+          if (tty) std::fprintf(stderr, "\n");
+          if (evaluate_and_track("step_" + std::to_string(state.global_step), epoch_pos)) break;
+        }
+        if (tc.save_strategy == "steps" && state.global_step % tc.save_steps == 0) save();
+      }
+      if (tty) std::fprintf(stderr, "\n");
+      if (!state.stop_reason.empty()) break;
+      // Epoch done: the state now points at the start of the next epoch.
+      state.epochs.push_back(state.current);
+      std::fprintf(stderr, "epoch %lld done in %s (%.0f samples/s, %.1f%% padding)\n", static_cast<long long>(epoch),
+                   format_duration(state.current.seconds).c_str(), state.current.samples_per_second(),
+                   100.0 * state.current.padded_fraction());
+      state.batch_in_epoch = 0;
+      ++state.epoch;
+      bool stop = false;
+      if (tc.eval_strategy == "epoch") stop = evaluate_and_track("epoch_" + std::to_string(epoch), epoch);
+      if (tc.save_strategy == "epoch") save();
+      if (host_api()->should_stop(nullptr))
+        throw Error("interrupted after epoch " + std::to_string(epoch) + "; continue with: ftlab run " + e.path +
+                    " --resume " + out_path);
+      --state.epoch;  // the for-loop increments it
+      if (stop) break;
+    }
+    if (state.stop_reason.empty()) state.stop_reason = "completed";
+    writer.write_train_log(state.log, state.epochs);
+
+    // ---- best model, test, weights
+    if (tc.load_best_model_at_end && !state.best_checkpoint.empty()) {
+      const std::string best = ckpt_dir + "/" + state.best_checkpoint;
+      h5::Handle f = h5::open_file(best, false);
+      at::NoGradGuard no_grad;
+      for (auto& prm : p->model->params()) {
+        std::vector<int64_t> shape;
+        auto v = h5::read<float>(f.id(), "weights/" + prm.name, &shape);
+        prm.value.copy_(at::from_blob(v.data(), prm.value.sizes(), at::kFloat).to(prm.value.device()));
+      }
+      std::fprintf(stderr, "loaded the best model: step %lld, %s = %.4f\n", static_cast<long long>(state.best_step),
+                   tc.metric_for_best_model.c_str(), state.best_metric);
+    }
+    if (splits[FTL_SPLIT_TEST].size() > 0) {
+      EvalRecord r = evaluate(*p, splits[FTL_SPLIT_TEST], FTL_SPLIT_TEST, "final",
+                              state.log.empty() ? 0.0 : state.log.back().epoch, state.global_step, tc.eval_batch_size);
+      print_eval(r, headline);
+      writer.write_eval(r);
       std::vector<int64_t> counts(static_cast<size_t>(r.c), 0);
       for (auto l : r.labels)
         if (l >= 0) ++counts[static_cast<size_t>(l)];
-      const int64_t best = *std::max_element(counts.begin(), counts.end());
-      std::fprintf(stderr, "test majority-class rate: %.4f\n", r.n > 0 ? static_cast<double>(best) / r.n : 0.0);
+      const int64_t most = *std::max_element(counts.begin(), counts.end());
+      std::fprintf(stderr, "test majority-class rate: %.4f\n", r.n > 0 ? static_cast<double>(most) / r.n : 0.0);
     }
-
     for (const auto& prm : p->model->params()) {
       at::Tensor w = prm.value.detach().to(at::kCPU, at::kFloat).contiguous();
       writer.write_weight(prm.name, std::vector<int64_t>(w.sizes().begin(), w.sizes().end()), w.data_ptr<float>());
     }
+    for (const auto& f : state.checkpoints)
+      writer.embed_checkpoint(ckpt_dir + "/" + f, fs::path(f).stem().string(), f == state.best_checkpoint);
+    writer.write_summary({{"stop_reason", state.stop_reason},
+                          {"metric_for_best_model", tc.metric_for_best_model},
+                          {"best_checkpoint", fs::path(state.best_checkpoint).stem().string()},
+                          {"weights", tc.load_best_model_at_end && !state.best_checkpoint.empty() ? "best" : "last"}},
+                         {{"best_metric", state.best_metric},
+                          {"best_step", static_cast<double>(state.best_step)},
+                          {"global_step", static_cast<double>(state.global_step)},
+                          {"train_seconds", seconds_since(t_train)}});
     writer.finish();
   } catch (const std::exception& ex) {
     writer.fail(ex.what());
     throw Error(std::string(ex.what()) + " (partial results kept in " + writer.partial_path() + ")");
   }
+  std::error_code ec;
+  fs::remove_all(ckpt_dir, ec);  // its checkpoints now live in the results file
   std::fprintf(stderr, "done in %s\n", format_duration(seconds_since(t_start)).c_str());
   return out_path;
 }

@@ -12,6 +12,8 @@ namespace ftl {
 struct RunOptions {
   std::string output;                    // results file; empty = <output_dir>/<name>-<time>.h5
   std::vector<std::string> plugin_dirs;  // --plugin-path
+  std::string resume;                    // --resume: results path, .ckpt folder or checkpoint file
+  bool force = false;                    // --force: resume although the experiment changed
 };
 
 // Loads plugins and creates every component, which checks every key and file.

@@ -9,6 +9,7 @@
 #include "roberta_model.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/autocast_mode.h>
 
 #include <cmath>
 #include <memory>
@@ -22,6 +23,37 @@ struct Model {
   std::vector<torch::Tensor> params;
   std::vector<int32_t> no_decay;
   torch::Device device{torch::kCPU};
+  torch::ScalarType autocast = torch::kFloat;  // kFloat = off, kBFloat16, kHalf
+};
+
+// Enables CUDA autocast (bf16 or fp16) for one forward pass; a no-op on CPU
+// and for "none". Weights stay fp32 (the host's optimizer updates fp32 masters).
+class Autocast {
+ public:
+  Autocast(const torch::Device& device, torch::ScalarType dtype) : on_(device.is_cuda() && dtype != torch::kFloat) {
+    if (!on_) return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+    at::autocast::set_autocast_dtype(at::kCUDA, dtype);
+#else
+    at::autocast::set_enabled(true);
+    at::autocast::set_autocast_gpu_dtype(dtype);
+#endif
+  }
+  ~Autocast() {
+    if (!on_) return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_enabled(at::kCUDA, false);
+#else
+    at::autocast::set_enabled(false);
+#endif
+    at::autocast::clear_cache();
+  }
+  Autocast(const Autocast&) = delete;
+  Autocast& operator=(const Autocast&) = delete;
+
+ private:
+  bool on_;
 };
 
 Model* self_of(const ftl_instance* p) {
@@ -74,7 +106,14 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
   FTL_GUARD_BEGIN
   ftl::sdk::Config c(cfg);
   auto m = std::make_unique<Model>();
+  const std::string autocast = c.get<std::string>("autocast", "none");
   m->cfg = read_config(c);
+  if (autocast == "bf16")
+    m->autocast = torch::kBFloat16;
+  else if (autocast == "fp16")
+    m->autocast = torch::kHalf;
+  else if (autocast != "none")
+    throw ftl::sdk::config_error("autocast", "autocast must be \"none\", \"bf16\" or \"fp16\"");
   if (cfg->device.device_type == kDLCUDA) {
     if (!torch::cuda::is_available())
       throw ftl::sdk::Error(FTL_ERR_UNSUPPORTED, "device = \"cuda\" but this LibTorch has no usable CUDA device");
@@ -150,7 +189,13 @@ int32_t step(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* ou
     *n_out = 1;
     return FTL_ERR_BUFFER_TOO_SMALL;
   }
-  torch::Tensor ids, mask, labels;
+  torch::Tensor ids, mask, labels, class_weights;
+  double loss_scale = 1.0, label_smoothing = 0.0;
+  auto scalar = [](const torch::Tensor& t, const std::string& name) {
+    if (t.numel() != 1 || !t.is_floating_point())
+      throw ftl::sdk::invalid_argument("step: " + name + " must be a floating-point scalar");
+    return t.item<double>();
+  };
   for (auto& [name, ref] : owned) {
     torch::Tensor t = ftl::torch_bridge::to_torch(ref.release());
     if (name == "input_ids")
@@ -159,9 +204,16 @@ int32_t step(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* ou
       mask = t;
     else if (name == "labels")
       labels = t;
+    else if (name == "class_weights")
+      class_weights = t;
+    else if (name == "loss_scale")
+      loss_scale = scalar(t, name);
+    else if (name == "label_smoothing")
+      label_smoothing = scalar(t, name);
     else
       throw ftl::sdk::invalid_argument("step: unknown input '" + name +
-                                       "' (expected input_ids, attention_mask, labels)");
+                                       "' (expected input_ids, attention_mask, labels, class_weights, loss_scale, "
+                                       "label_smoothing)");
   }
   if (!ids.defined()) throw ftl::sdk::invalid_argument("step: input_ids is required");
   if (ids.dim() != 2 || ids.scalar_type() != torch::kLong)
@@ -171,27 +223,36 @@ int32_t step(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* ou
   if (ids.min().item<int64_t>() < 0 || ids.max().item<int64_t>() >= m->cfg.vocab_size)
     throw ftl::sdk::invalid_argument("step: input_ids outside 0.." + std::to_string(m->cfg.vocab_size - 1) +
                                      "; the tokenizer and the model's vocab_size disagree");
-  ids = ids.to(m->device);
-  mask = mask.to(m->device);
+  ids = ids.to(m->device, /*non_blocking=*/true);
+  mask = mask.to(m->device, /*non_blocking=*/true);
   if (labels.defined()) {
     if (labels.dim() != 1 || labels.size(0) != ids.size(0) || labels.scalar_type() != torch::kLong)
       throw ftl::sdk::invalid_argument("step: labels must be int64 [B]");
-    labels = labels.to(m->device);
+    labels = labels.to(m->device, /*non_blocking=*/true);
+  }
+  auto loss_options = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(label_smoothing);
+  if (class_weights.defined()) {
+    if (class_weights.dim() != 1 || class_weights.size(0) != m->cfg.num_labels)
+      throw ftl::sdk::invalid_argument("step: class_weights must be [num_labels]");
+    loss_options.weight(class_weights.to(m->device, torch::kFloat));
   }
   torch::Tensor logits;
   double loss_value = std::nan("");
   if (args->train) {
     if (!labels.defined()) throw ftl::sdk::invalid_argument("step: training needs labels");
     m->net->train();
-    logits = m->net->forward(ids, mask);                            // [B, L]
-    auto l = torch::nn::functional::cross_entropy(logits, labels);  // mean over the batch
-    l.backward();
+    Autocast guard(m->device, m->autocast);
+    logits = m->net->forward(ids, mask).to(torch::kFloat);                        // [B, L]
+    auto l = torch::nn::functional::cross_entropy(logits, labels, loss_options);  // (weighted) mean
+    (loss_scale == 1.0 ? l : l * loss_scale).backward();
     loss_value = l.item<double>();
   } else {
     m->net->eval();
     torch::NoGradGuard no_grad;
-    logits = m->net->forward(ids, mask);
-    if (labels.defined()) loss_value = torch::nn::functional::cross_entropy(logits, labels).item<double>();
+    Autocast guard(m->device, m->autocast);
+    logits = m->net->forward(ids, mask).to(torch::kFloat);
+    if (labels.defined())
+      loss_value = torch::nn::functional::cross_entropy(logits, labels, loss_options).item<double>();
   }
   outputs[0] =
       ftl_named_tensor{"logits", ftl::torch_bridge::from_torch(logits.detach().to(torch::kFloat).contiguous())};

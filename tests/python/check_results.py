@@ -26,7 +26,7 @@ def check(cond, what):
 
 with h5py.File(path, "r") as f:
     check(f.attrs["format"] == "ftlab-results", "format attribute")
-    check(int(f.attrs["schema_version"]) == 1, "schema_version")
+    check(int(f.attrs["schema_version"]) == 2, "schema_version")
     check(f.attrs["status"] == "complete", "status is complete")
     cfg = tomllib.loads(f["config"].attrs["experiment_toml"])
     for section in ("tokenizer", "dataset", "model", "metric", "train"):
@@ -70,7 +70,22 @@ with h5py.File(path, "r") as f:
             n_evals += 1
     check(n_evals >= 2, "at least one validation and one test evaluation")
     val = f["metrics/validation"]
-    check(list(val["epoch"][()]) == list(range(1, cfg["train"]["epochs"] + 1)), "one validation row per epoch")
+    check(list(val["epoch"][()]) == [float(e) for e in range(1, cfg["train"]["epochs"] + 1)], "one validation row per epoch")
+    check(list(val["step"][()]) == [int(f["eval/validation"][f"epoch_{e}"].attrs["step"]) for e in range(1, cfg["train"]["epochs"] + 1)], "steps of the validation rows")
+    ep = f["train/epochs"]
+    check(ep["epoch"].shape == (cfg["train"]["epochs"],), "one timing row per epoch")
+    check(np.all(ep["samples_per_second"][()] > 0), "throughput recorded")
+    check(np.all((ep["padded_fraction"][()] >= 0) & (ep["padded_fraction"][()] < 1)), "padding fraction in [0, 1)")
+    check(f["summary"].attrs["stop_reason"] == "completed", "summary stop reason")
+    ckpts = f["checkpoints"]
+    check(len(ckpts) == cfg["train"]["epochs"], "one checkpoint per epoch (save_strategy epoch)")
+    for name in ckpts:
+        g = ckpts[name]
+        check(set(g["weights"]) == set(f["model/weights"]), f"{name} holds every weight")
+        check(set(g["optimizer/m"]) == set(g["weights"]) and set(g["optimizer/v"]) == set(g["weights"]), f"{name} optimizer moments")
+        check(g["weights/classifier.out_proj.weight"].compression is None, f"{name} is uncompressed")
+    last = sorted(ckpts)[-1]
+    check(np.array_equal(ckpts[last]["weights/classifier.out_proj.weight"][()], f["model/weights/classifier.out_proj.weight"][()]), "last checkpoint equals final weights")
     check("classifier.out_proj.weight" in f["model/weights"], "final weights stored")
     check(f["model/weights/classifier.out_proj.weight"].shape[0] == C, "classifier rows = labels")
 

@@ -33,7 +33,7 @@ TEST_CASE("a tiny run writes a complete results file") {
   auto f = ftl::h5::open_file(path, false);
   CHECK(ftl::h5::read_attr_string(f.id(), "status") == "complete");
   CHECK(ftl::h5::read_attr_string(f.id(), "format") == "ftlab-results");
-  CHECK(ftl::h5::read_attr_int(f.id(), "schema_version") == 1);
+  CHECK(ftl::h5::read_attr_int(f.id(), "schema_version") == 2);
   {
     auto cfg = ftl::h5::open_group(f.id(), "config");
     CHECK_THAT(ftl::h5::read_attr_string(cfg.id(), "experiment_toml"), Contains("num_labels = 3"));
@@ -51,8 +51,13 @@ TEST_CASE("a tiny run writes a complete results file") {
   auto lr = ftl::h5::read<double>(f.id(), "train/log/learning_rate");
   CHECK(lr[0] == Approx(0.0));   // warmup starts at 0
   CHECK(lr[2] == Approx(1e-3));  // peak after 2 warmup steps
-  auto epochs = ftl::h5::read<int64_t>(f.id(), "metrics/validation/epoch");
-  CHECK(epochs == std::vector<int64_t>{1, 2});
+  auto epochs = ftl::h5::read<double>(f.id(), "metrics/validation/epoch");
+  CHECK(epochs == std::vector<double>{1.0, 2.0});
+  CHECK(ftl::h5::read<int64_t>(f.id(), "metrics/validation/step") == std::vector<int64_t>{6, 12});
+  auto padded = ftl::h5::read<double>(f.id(), "train/epochs/padded_fraction");
+  REQUIRE(padded.size() == 2);
+  CHECK(padded[0] > 0.0);
+  CHECK(padded[0] < 1.0);
   auto acc = ftl::h5::read<double>(f.id(), "metrics/test/accuracy");
   REQUIRE(acc.size() == 1);
   CHECK(acc[0] >= 0.0);

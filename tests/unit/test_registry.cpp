@@ -48,7 +48,7 @@ TEST_CASE("broken libraries in a folder are recorded, not fatal") {
   reg.load_dirs({test::test_plugin_dir("bad_abi"), test::plugin_dir()});
   REQUIRE(reg.failures().size() == 1);
   CHECK_THAT(reg.failures()[0].message, Contains("ABI major"));
-  CHECK(reg.factories().size() == 4);
+  CHECK(reg.factories().size() >= 4);  // the four foundation plugins at least
 }
 
 TEST_CASE("the same plugin name from two libraries is an error naming both") {
