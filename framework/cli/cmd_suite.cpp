@@ -1,0 +1,186 @@
+// cmd_suite.cpp - `ftlab suite DIR`: runs every experiment file in DIR (the
+// TweetEval tasks in the official order first, then the rest by name), each
+// into its own HDF5 results file, writes each run's test predictions (argmax
+// of eval/test/final/logits) in the official layout (<task>.txt,
+// stance/<target>.txt), and prints the TweetEval table: task x official
+// metric, plus the average. The task and data come from each file's
+// [dataset] task and path keys. A run that fails is reported and scores -1
+// (as in evaluation_script.py); the others still run. When a run saw the
+// whole test set, its score comes from the written prediction files against
+// the gold files; otherwise (dataset.max_test) from the run's own test labels,
+// marked "subset".
+#include "cli/command.hpp"
+#include "cli/options.hpp"
+#include "cli/tweeteval_score.hpp"
+#include "results/h5.hpp"
+#include "train/run.hpp"
+#include "util/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace ftl::cli {
+
+namespace {
+
+const char* k_usage =
+    "suite DIR [--set KEY=VALUE]... [--tasks a,b] [--predictions OUT_DIR] [--metric NAME] [--plugin-path DIR]...";
+
+struct Row {
+  std::string task, file, results, note;
+  double score = -1;
+  bool ok = false;
+};
+
+std::vector<fs::path> suite_files(const std::string& dir, const std::string& only) {
+  if (!fs::is_directory(dir)) throw Error(dir + ": not a folder; ftlab suite takes a folder of experiment files");
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file() && e.path().extension() == ".toml") files.push_back(e.path());
+  auto rank = [](const fs::path& p) {
+    const auto& t = tweeteval::tasks();
+    return static_cast<size_t>(std::find(t.begin(), t.end(), p.stem().string()) - t.begin());
+  };
+  std::sort(files.begin(), files.end(), [&](const fs::path& a, const fs::path& b) {
+    return rank(a) != rank(b) ? rank(a) < rank(b) : a.filename() < b.filename();
+  });
+  if (!only.empty()) {
+    std::vector<fs::path> keep;
+    std::string rest = only + ",";
+    for (size_t at = 0, comma; (comma = rest.find(',', at)) != std::string::npos; at = comma + 1) {
+      const std::string name = rest.substr(at, comma - at);
+      auto it = std::find_if(files.begin(), files.end(), [&](const fs::path& p) { return p.stem() == name; });
+      if (it == files.end()) throw Error("--tasks: no " + name + ".toml in " + dir);
+      keep.push_back(*it);
+    }
+    files = keep;
+  }
+  if (files.empty()) throw Error(dir + ": no .toml experiment files");
+  return files;
+}
+
+std::string dataset_key(const Experiment& e, const char* key) {
+  const toml::node* n = e.doc.at_path(std::string("dataset.") + key).node();
+  const auto v = n != nullptr ? n->value<std::string>() : std::nullopt;
+  if (!v) throw Error(e.where(std::string("dataset.") + key) + ": the suite needs dataset." + key);
+  return *v;
+}
+
+std::string utc_stamp() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::gmtime(&t));
+  return buf;
+}
+
+// argmax of eval/test/final/logits [N, C] and the run's labels [N].
+void test_predictions(const std::string& h5_path, std::vector<int64_t>* pred, std::vector<int64_t>* labels,
+                      int64_t* C) {
+  h5::Handle f = h5::open_file(h5_path, false);
+  std::vector<int64_t> shape;
+  const auto logits = h5::read<float>(f.id(), "eval/test/final/logits", &shape);
+  if (shape.size() != 2) throw Error(h5_path + ": eval/test/final/logits is not [N, C]");
+  *labels = h5::read<int64_t>(f.id(), "eval/test/final/labels");
+  *C = shape[1];
+  pred->resize(static_cast<size_t>(shape[0]));
+  for (int64_t i = 0; i < shape[0]; ++i) {
+    const float* row = logits.data() + i * shape[1];
+    (*pred)[static_cast<size_t>(i)] = std::max_element(row, row + shape[1]) - row;  // ties: lowest index
+  }
+}
+
+Row run_one(const fs::path& file, const std::vector<std::string>& sets, const std::vector<std::string>& plugin_dirs,
+            const Registry& reg, const std::string& metric, std::string& pred_dir) {
+  Row row;
+  row.file = file.string();
+  row.task = file.stem().string();
+  try {
+    Experiment e = load_experiment(file.string(), sets);
+    row.task = dataset_key(e, "task");
+    const std::string data = e.resolve(dataset_key(e, "path"));
+    std::fprintf(stderr, "== %s: %s\n", row.task.c_str(), file.string().c_str());
+    RunOptions opt;
+    opt.plugin_dirs = plugin_dirs;
+    row.results = run_experiment(e, opt);
+    std::vector<int64_t> pred, labels;
+    int64_t C = 0;
+    test_predictions(row.results, &pred, &labels, &C);
+    if (pred_dir.empty())
+      pred_dir = (fs::path(row.results).parent_path() / ("tweeteval-predictions-" + utc_stamp())).string();
+    const auto gold = tweeteval::read_gold(data, row.task);
+    if (pred.size() == gold.labels.size()) {
+      if (labels != gold.labels)
+        throw Error(row.results + ": the run's test labels differ from " + gold.part_paths[0] +
+                    "; was the data changed during the run?");
+      tweeteval::write_predictions(pred_dir, row.task, gold, pred);
+      const auto again = tweeteval::read_predictions(
+          row.task == "stance" ? pred_dir : tweeteval::prediction_paths(pred_dir, row.task)[0], row.task, gold);
+      row.score = tweeteval::score(reg, metric, row.task, gold.labels, again, gold.num_labels).official;
+    } else {
+      row.score = tweeteval::score(reg, metric, row.task, labels, pred, C).official;
+      row.note = "subset: " + std::to_string(pred.size()) + " of " + std::to_string(gold.labels.size()) +
+                 " test tweets, no prediction file";
+    }
+    row.ok = true;
+  } catch (const std::exception& ex) {
+    row.note = std::string("failed: ") + ex.what();
+    std::fprintf(stderr, "ftlab: error: %s: %s\n", file.string().c_str(), ex.what());
+  }
+  return row;
+}
+
+int cmd_suite(int argc, char** argv) {
+  po::options_description desc("ftlab suite");
+  desc.add_options()("dir", po::value<std::string>(), "folder of experiment files (experiments/tweeteval)")(
+      "set", po::value<std::vector<std::string>>()->composing(), "override a key in every file (repeatable)")(
+      "tasks", po::value<std::string>(), "comma-separated file stems to run (default: all)")(
+      "predictions", po::value<std::string>(),
+      "folder for the official predictions layout (default: tweeteval-predictions-<time> next to the results)")(
+      "metric", po::value<std::string>()->default_value("tweeteval"), "metric plugin for the table")(
+      "plugin-path", po::value<std::vector<std::string>>()->composing(), "extra plugin folder (repeatable)");
+  Parsed p = parse(argc, argv, desc, {"dir"}, k_usage);
+  if (p.help) return 0;
+  if (!p.vm.count("dir")) throw Error(std::string("missing the folder; usage: ftlab ") + k_usage);
+  const auto files = suite_files(p.vm["dir"].as<std::string>(), get_or(p.vm, "tasks", std::string()));
+  const auto sets = get_or(p.vm, "set", std::vector<std::string>{});
+  const auto plugin_dirs = get_or(p.vm, "plugin-path", std::vector<std::string>{});
+  const std::string metric = p.vm["metric"].as<std::string>();
+  std::string pred_dir = get_or(p.vm, "predictions", std::string());
+  Registry reg;
+  reg.load_dirs(Registry::search_path(plugin_dirs));
+
+  std::vector<Row> rows;
+  for (const auto& f : files) rows.push_back(run_one(f, sets, plugin_dirs, reg, metric, pred_dir));
+
+  double sum = 0;
+  bool all_ok = true;
+  std::printf("%-18s %-24s %-10s %s\n", "task", "metric", "score", "results");
+  for (const auto& r : rows) {
+    all_ok = all_ok && r.ok && r.score != -1;
+    sum += r.score;
+    std::printf("%-18s %-24s %-10.4f %s%s%s\n", r.task.c_str(), tweeteval::metric_label(r.task).c_str(),
+                r.ok ? r.score * 100 : -1.0, r.results.c_str(),
+                r.note.empty()      ? ""
+                : r.results.empty() ? ""
+                                    : "  ",
+                r.note.empty() ? "" : ("(" + r.note + ")").c_str());
+  }
+  if (all_ok)
+    std::printf("%-18s %-24s %-10.4f (mean of %zu tasks, x100)\n", "TweetEval", "average", sum / rows.size() * 100,
+                rows.size());
+  else
+    std::printf("%-18s %-24s %-10s (a task failed: -1, as evaluation_script.py)\n", "TweetEval", "average", "-1");
+  if (!pred_dir.empty()) std::printf("predictions: %s\n", pred_dir.c_str());
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace
+
+FTL_COMMAND(suite, "suite", k_usage, "run every experiment in a folder and print the TweetEval table", cmd_suite);
+
+}  // namespace ftl::cli
