@@ -130,6 +130,35 @@ bool exists(hid_t loc, const std::string& path) {
   }
 }
 
+std::vector<std::string> children(hid_t loc, const std::string& path) {
+  std::vector<std::string> out;
+  if (!exists(loc, path)) return out;
+  auto cb = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+    static_cast<std::vector<std::string>*>(data)->push_back(name);
+    return 0;
+  };
+  hsize_t idx = 0;
+  H5Literate_by_name(loc, path.c_str(), H5_INDEX_NAME, H5_ITER_INC, &idx, cb, &out, H5P_DEFAULT);
+  return out;
+}
+
+uint64_t storage_size(hid_t loc, const std::string& path) {
+  if (!exists(loc, path)) return 0;
+  H5O_info_t info;
+#if H5_VERSION_GE(1, 12, 0)
+  if (H5Oget_info_by_name3(loc, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return 0;
+#else
+  if (H5Oget_info_by_name2(loc, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return 0;
+#endif
+  if (info.type == H5O_TYPE_DATASET) {
+    Handle ds(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), H5Dclose);
+    return ds ? H5Dget_storage_size(ds.id()) : 0;
+  }
+  uint64_t total = 0;
+  for (const auto& c : children(loc, path)) total += storage_size(loc, path + "/" + c);
+  return total;
+}
+
 void attr(hid_t obj, const std::string& name, const std::string& value) {
   Handle type = string_type();
   Handle a = scalar_attr(obj, name, type.id());

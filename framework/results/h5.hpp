@@ -35,6 +35,10 @@ void flush(const Handle& file);
 Handle group(hid_t loc, const std::string& path);
 Handle open_group(hid_t loc, const std::string& path);
 bool exists(hid_t loc, const std::string& path);
+// Names of the links in group `path` (sorted by name).
+std::vector<std::string> children(hid_t loc, const std::string& path);
+// Bytes a dataset occupies in the file (after compression); 0 if absent.
+uint64_t storage_size(hid_t loc, const std::string& path);
 
 void attr(hid_t obj, const std::string& name, const std::string& value);  // UTF-8 string
 void attr(hid_t obj, const std::string& name, int64_t value);

@@ -362,11 +362,18 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
                       (ck.empty() ? "" : "; checkpoint " + ck) + "; continue with: ftlab run " + e.path +
                       " --resume " + out_path);
         }
-        if (tc.eval_strategy == "steps" && state.global_step % tc.eval_steps == 0) {
-          if (tty) std::fprintf(stderr, "\n");
-          if (evaluate_and_track("step_" + std::to_string(state.global_step), epoch_pos)) break;
+        // At the epoch's last batch, evaluation and saving wait for the epoch end (once, in that order).
+        const bool step_eval = tc.eval_strategy == "steps" && state.global_step % tc.eval_steps == 0;
+        const bool step_save = tc.save_strategy == "steps" && state.global_step % tc.save_steps == 0;
+        if (!last) {
+          bool stop = false;
+          if (step_eval) {
+            if (tty) std::fprintf(stderr, "\n");
+            stop = evaluate_and_track("step_" + std::to_string(state.global_step), epoch_pos);
+          }
+          if (step_save) save();
+          if (stop) break;
         }
-        if (tc.save_strategy == "steps" && state.global_step % tc.save_steps == 0) save();
       }
       if (tty) std::fprintf(stderr, "\n");
       if (!state.stop_reason.empty()) break;
@@ -378,8 +385,15 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
       state.batch_in_epoch = 0;
       ++state.epoch;
       bool stop = false;
-      if (tc.eval_strategy == "epoch") stop = evaluate_and_track("epoch_" + std::to_string(epoch), epoch);
-      if (tc.save_strategy == "epoch") save();
+      const bool eval_now = tc.eval_strategy == "epoch" ||
+                            (tc.eval_strategy == "steps" && state.global_step % tc.eval_steps == 0);
+      const bool save_now = tc.save_strategy == "epoch" ||
+                            (tc.save_strategy == "steps" && state.global_step % tc.save_steps == 0);
+      if (eval_now)
+        stop = evaluate_and_track(tc.eval_strategy == "epoch" ? "epoch_" + std::to_string(epoch)
+                                                              : "step_" + std::to_string(state.global_step),
+                                  static_cast<double>(epoch));
+      if (save_now) save();
       if (host_api()->should_stop(nullptr))
         throw Error("interrupted after epoch " + std::to_string(epoch) + "; continue with: ftlab run " + e.path +
                     " --resume " + out_path);
