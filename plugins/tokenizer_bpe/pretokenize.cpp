@@ -37,7 +37,7 @@ void PreTokenizer::split(std::string_view text, std::vector<std::string_view>& o
   auto subject = reinterpret_cast<PCRE2_SPTR>(text.data());
   PCRE2_SIZE offset = 0;
   while (offset < text.size()) {
-    int rc = pcre2_match(code_, subject, text.size(), offset, 0, md, nullptr);
+    int rc = pcre2_match(code_, subject, text.size(), offset, PCRE2_NO_UTF_CHECK, md, nullptr);  // caller validated
     if (rc == PCRE2_ERROR_NOMATCH) break;  // cannot happen: \s+ and the rest cover everything
     if (rc < 0) {
       pcre2_match_data_free(md);

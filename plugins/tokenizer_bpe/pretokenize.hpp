@@ -18,7 +18,8 @@ class PreTokenizer {
   PreTokenizer(const PreTokenizer&) = delete;
   PreTokenizer& operator=(const PreTokenizer&) = delete;
 
-  // Appends the words of text (views into text) to out.
+  // Appends the words of text (views into text) to out. text must be valid
+  // UTF-8 (the plugin repairs it first; PCRE2 skips its own check).
   void split(std::string_view text, std::vector<std::string_view>& out) const;
 
  private:
