@@ -131,6 +131,7 @@ Gold read_gold(const std::string& gold, const std::string& task) {
     if (is_stance_target(task) && !fs::exists(mapping)) mapping = task_dir + "/../mapping.txt";
   }
   g.num_labels = read_num_labels(mapping);
+  g.mapping = mapping;
   for (const auto& d : dirs) {
     if (!fs::is_directory(d)) throw Error("task folder " + d + " is missing; every stance target needs its folder");
     const std::string p = d + "/test_labels.txt";
@@ -166,7 +167,7 @@ std::vector<int64_t> read_predictions(const std::string& path, const std::string
   const std::string fix = "; write the predictions in the official layout (docs/tweeteval.md)";
   std::vector<int64_t> pred;
   for (size_t i = 0; i < files.size(); ++i) {
-    auto ids = parse_ids(files[i], gold.num_labels, "mapping.txt", fix);
+    auto ids = parse_ids(files[i], gold.num_labels, gold.mapping, fix);
     if (static_cast<int64_t>(ids.size()) != gold.part_sizes[i])
       throw Error(files[i] + " has " + std::to_string(ids.size()) + " lines but " + gold.part_paths[i] + " has " +
                   std::to_string(gold.part_sizes[i]) + "; write one prediction per test example, in test-file order");

@@ -27,6 +27,7 @@ struct Gold {
   std::vector<int64_t> part_sizes;  // per stance target for "stance", else one entry
   std::vector<std::string> part_paths;
   int64_t num_labels = 0;
+  std::string mapping;  // the mapping.txt that gave num_labels
 };
 Gold read_gold(const std::string& gold, const std::string& task);
 

@@ -1,0 +1,18 @@
+#!/bin/bash
+# validate_experiment.sh FTLAB SOURCE_DIR TASK - `ftlab validate` on
+# experiments/tweeteval/TASK.toml with the bundled RoBERTa tokenizer files and
+# the shared TweetEval copy (../shared/data/tweeteval/datasets): every key,
+# file and component, at distilroberta-base sizes. Exits 77 (skip) when the
+# shared copy is absent. If sentiment/train_text.txt is missing from the copy
+# (it is in /work/shared), the sentiment file must fail with the message that
+# says where to get it.
+ftlab="$1"; src="$2"; task="$3"
+data="$src/../shared/data/tweeteval/datasets"
+if [ ! -d "$data" ]; then echo "SKIP: $data is absent"; exit 77; fi
+args=(validate "$src/experiments/tweeteval/$task.toml" --set "tokenizer.path=\"$src/experiments/assets/roberta-base\""
+      --set "dataset.path=\"$data\"" --set experiment.threads=1)
+if [ "$task" = sentiment ] && [ ! -f "$data/sentiment/train_text.txt" ]; then
+  exec "$src/tests/cli/expect_fail.sh" "sentiment/train_text.txt: cannot open; .*45615 lines.*cardiffnlp/tweeteval" \
+    "$ftlab" "${args[@]}"
+fi
+exec "$ftlab" "${args[@]}"
