@@ -1,0 +1,216 @@
+// check_model.cpp - plugin-check's model behaviour checks: parameters (names,
+// no-decay flags, well-formed views released once), out-of-range requests
+// failing cleanly, step in eval and train mode with tracked inputs (each
+// released exactly once, also when step fails), the outputs' buffer-too-small
+// protocol, logits [B, C] float32, a finite training loss, gradients after
+// backward, zero_grad. Inputs: input_ids [B, T] int64 inside the host-injected
+// vocab_size, attention_mask [B, T], labels [B] inside num_labels.
+#include "plugincheck/checks.hpp"
+#include "plugincheck/probes.hpp"
+
+#include <cmath>
+#include <set>
+
+namespace ftl::plugincheck {
+
+namespace {
+
+constexpr int64_t B = 2, T = 8;
+
+struct Inputs {
+  std::vector<ftl_named_tensor> named;
+};
+
+Inputs make_inputs(TensorPool& pool, const WorkingConfig& cfg, bool labels, const char* extra_name = nullptr) {
+  std::vector<int64_t> ids(B * T), mask(B * T, 1), y(B);
+  for (int64_t i = 0; i < B * T; ++i) ids[i] = (i * 13 + 5) % cfg.vocab_size;
+  for (int64_t t = T - 2; t < T; ++t) {  // pad the end of the second row
+    ids[T + t] = cfg.pad_token_id;
+    mask[T + t] = 0;
+  }
+  for (int64_t b = 0; b < B; ++b) y[b] = b % cfg.num_labels;
+  Inputs in;
+  in.named.push_back({"input_ids", &pool.make_i64("input_ids", {B, T}, ids)->t});
+  in.named.push_back({"attention_mask", &pool.make_i64("attention_mask", {B, T}, mask)->t});
+  if (labels) in.named.push_back({"labels", &pool.make_i64("labels", {B}, y)->t});
+  if (extra_name != nullptr) in.named.push_back({extra_name, &pool.make_i64(extra_name, {B}, y)->t});
+  return in;
+}
+
+ftl_step_args args_of(const Inputs& in, int32_t train) {
+  ftl_step_args a{};
+  a.struct_size = sizeof a;
+  a.inputs = in.named.data();
+  a.n_inputs = static_cast<uint32_t>(in.named.size());
+  a.train = train;
+  a.stream = nullptr;
+  return a;
+}
+
+// One step with the size query first; returns the loss or NaN; reports problems.
+bool run_step(const ftl_model_vtable* vt, ftl_instance* self, const WorkingConfig& cfg, TensorPool& pool, int32_t train,
+              double* loss_out, Report& r) {
+  const std::string mode = train ? "train" : "eval";
+  Inputs in = make_inputs(pool, cfg, train != 0);
+  ftl_step_args a = args_of(in, train);
+  ftl_named_tensor guard{k_sentinel_text, nullptr};
+  uint32_t need = 0xFFFFFFFFu;
+  double loss = -1234.5;
+  ftl_error err = fresh_error();
+  r.begin("step(" + mode + ") with cap 0");
+  int32_t rc = vt->step(self, &a, &guard, 0, &need, &loss, &err);
+  pool.expect_released(r, "step(" + mode + ", cap 0)", false);
+  uint32_t cap = 1;
+  if (rc == FTL_ERR_BUFFER_TOO_SMALL && need >= 1 && need < 1000) {
+    r.expect(guard.name == k_sentinel_text && guard.tensor == nullptr && loss == -1234.5,
+             "step(" + mode + ") with cap 0: FTL_ERR_BUFFER_TOO_SMALL, *n_out " + std::to_string(need) +
+                 ", outputs untouched",
+             "step(" + mode + ") with cap 0 wrote outputs or *loss; on an error set only *n_out");
+    cap = need;
+  } else {
+    r.fail("step(" + mode + ") with cap 0 returned " + describe_error(rc, err) + " and *n_out " + std::to_string(need) +
+           "; expected FTL_ERR_BUFFER_TOO_SMALL with *n_out = the number of outputs");
+    if (rc == FTL_OK && guard.tensor != nullptr) take_output_tensor(guard.tensor);
+  }
+
+  in = make_inputs(pool, cfg, train != 0);
+  a = args_of(in, train);
+  std::vector<ftl_named_tensor> out(cap + 1, ftl_named_tensor{k_sentinel_text, nullptr});
+  uint32_t n = 0;
+  err = fresh_error();
+  r.begin("step(" + mode + ")");
+  rc = vt->step(self, &a, out.data(), cap + 1, &n, &loss, &err);
+  pool.expect_released(r, "step(" + mode + ")", false);
+  if (rc != FTL_OK || n == 0 || n > cap) {
+    r.fail("step(" + mode + ") returned " + describe_error(rc, err) + " with *n_out " + std::to_string(n));
+    return false;
+  }
+  bool logits_ok = false;
+  std::string problems;
+  for (uint32_t i = 0; i < n; ++i) {
+    const std::string name = out[i].name ? out[i].name : "(NULL name)";
+    int32_t ndim = 0;
+    std::vector<int64_t> shape;
+    DLDataType dtype{};
+    r.begin("releasing output '" + name + "'");
+    std::string p = take_output_tensor(out[i].tensor, &ndim, &shape, &dtype);
+    if (!p.empty()) problems += name + ": " + p + "; ";
+    if (name == "logits" && p.empty())
+      logits_ok =
+          ndim == 2 && shape[0] == B && shape[1] == cfg.num_labels && dtype.code == kDLFloat && dtype.bits == 32;
+  }
+  r.expect(problems.empty(), "step(" + mode + "): " + std::to_string(n) + " outputs well-formed, each released once",
+           "step(" + mode + "): " + problems);
+  r.expect(logits_ok,
+           "step(" + mode + "): logits [" + std::to_string(B) + ", " + std::to_string(cfg.num_labels) + "] float32",
+           "step(" + mode + "): no output 'logits' of shape [B, num_labels] float32");
+  *loss_out = loss;
+  return true;
+}
+
+}  // namespace
+
+void check_model(const ftl_factory& f, ftl_instance* self, const WorkingConfig& cfg, TensorPool& pool, Report& r) {
+  const auto* vt = static_cast<const ftl_model_vtable*>(f.vtable);
+  r.begin("num_params");
+  const uint32_t np = vt->num_params(self);
+  if (np == 0) r.warn("num_params is 0: nothing to train");
+
+  std::set<std::string> names;
+  std::string problem;
+  for (uint32_t i = 0; i < np && problem.empty(); ++i) {
+    const char* name = nullptr;
+    int32_t no_decay = -1;
+    ftl_tensor* t = nullptr;
+    ftl_error err = fresh_error();
+    r.begin("param(" + std::to_string(i) + ")");
+    int32_t rc = vt->param(self, i, &name, &no_decay, &t, &err);
+    if (rc != FTL_OK) {
+      problem = "param(" + std::to_string(i) + ") returned " + describe_error(rc, err);
+      break;
+    }
+    DLDataType dtype{};
+    std::string p = take_output_tensor(t, nullptr, nullptr, &dtype);
+    if (!p.empty())
+      problem = "param(" + std::to_string(i) + "): " + p;
+    else if (dtype.code != kDLFloat && dtype.code != kDLBfloat)
+      problem = "param(" + std::to_string(i) + ") is not a floating-point tensor";
+    else if (name == nullptr || name[0] == '\0' || !names.insert(name).second)
+      problem = "param(" + std::to_string(i) + ") has an empty or repeated name";
+    else if (no_decay != 0 && no_decay != 1)
+      problem = "param(" + std::to_string(i) + ") set no_decay to " + std::to_string(no_decay) + "; use 0 or 1";
+  }
+  r.expect(problem.empty(),
+           "param: " + std::to_string(np) + " named, well-formed floating-point views, each released once", problem);
+
+  {
+    const char* name = k_sentinel_text;
+    int32_t no_decay = k_sentinel_i32;
+    ftl_tensor* t = reinterpret_cast<ftl_tensor*>(const_cast<char*>(k_sentinel_text));
+    ftl_error err = fresh_error();
+    r.begin("param(num_params)");
+    int32_t rc = vt->param(self, np, &name, &no_decay, &t, &err);
+    if (!failed_cleanly(rc, err, &problem))
+      r.fail("param(num_params): " + problem);
+    else
+      r.expect(name == k_sentinel_text && no_decay == k_sentinel_i32 &&
+                   t == reinterpret_cast<ftl_tensor*>(const_cast<char*>(k_sentinel_text)),
+               "param(num_params) fails cleanly, outputs untouched", "param(num_params) failed but wrote outputs");
+  }
+
+  double loss = 0;
+  run_step(vt, self, cfg, pool, 0, &loss, r);
+  if (run_step(vt, self, cfg, pool, 1, &loss, r))
+    r.expect(std::isfinite(loss) && loss >= 0, "step(train): loss " + std::to_string(loss) + " is finite",
+             "step(train): loss " + std::to_string(loss) + " is not a finite non-negative number");
+
+  uint32_t with_grad = 0;
+  problem.clear();
+  for (uint32_t i = 0; i < np && problem.empty(); ++i) {
+    ftl_tensor* g = nullptr;
+    ftl_error err = fresh_error();
+    r.begin("grad(" + std::to_string(i) + ")");
+    int32_t rc = vt->grad(self, i, &g, &err);
+    if (rc != FTL_OK)
+      problem = "grad(" + std::to_string(i) + ") returned " + describe_error(rc, err);
+    else if (g != nullptr) {
+      ++with_grad;
+      std::string p = take_output_tensor(g);
+      if (!p.empty()) problem = "grad(" + std::to_string(i) + "): " + p;
+    }
+  }
+  if (problem.empty() && np > 0 && with_grad == 0) problem = "no parameter has a gradient after step(train)";
+  r.expect(problem.empty(),
+           "grad: " + std::to_string(with_grad) + " of " + std::to_string(np) +
+               " parameters have a gradient after step(train), each released once",
+           problem);
+  ftl_error err = fresh_error();
+  r.begin("zero_grad");
+  int32_t rc = vt->zero_grad(self, &err);
+  r.expect(rc == FTL_OK, "zero_grad succeeds", "zero_grad returned " + describe_error(rc, err));
+
+  // A bad input must fail cleanly, release every input and leave the outputs alone.
+  Inputs in = make_inputs(pool, cfg, true, "ftlab_plugin_check_unknown_input");
+  ftl_step_args a = args_of(in, 0);
+  ftl_named_tensor out[4];
+  for (auto& o : out) o = ftl_named_tensor{k_sentinel_text, nullptr};
+  uint32_t n = 777;
+  double l = -1234.5;
+  err = fresh_error();
+  r.begin("step with an unknown input");
+  rc = vt->step(self, &a, out, 4, &n, &l, &err);
+  if (rc >= 0) {
+    r.warn("step accepted an unknown input 'ftlab_plugin_check_unknown_input'; reject names you do not know");
+    for (uint32_t i = 0; i < n && i < 4; ++i) take_output_tensor(out[i].tensor);
+  } else if (!failed_cleanly(rc, err, &problem)) {
+    r.fail("step with an unknown input: " + problem);
+  } else {
+    bool untouched = n == 777 && l == -1234.5;
+    for (auto& o : out) untouched &= o.name == k_sentinel_text && o.tensor == nullptr;
+    r.expect(untouched, "step with an unknown input fails cleanly, outputs untouched: " + describe_error(rc, err),
+             "step with an unknown input failed but wrote outputs, *n_out or *loss");
+  }
+  pool.expect_released(r, "step (unknown input)", false);
+}
+
+}  // namespace ftl::plugincheck
