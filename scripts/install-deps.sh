@@ -8,7 +8,7 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread        # LibTorch 1.13 (CPU); OpenBLAS: ~10x faster than reference BLAS
   libboost-dev libboost-program-options-dev libboost-filesystem-dev
   libtomlplusplus-dev nlohmann-json3-dev libhdf5-dev libdlpack-dev libpcre2-dev
-  libutf8proc-dev                          # Unicode categories + NFD for the wordpiece tokenizer (BERT)
+  libutf8proc-dev libicu-dev               # tokenizers: Unicode categories, NFD (utf8proc); Unicode age (ICU)
   catch2
   python3 python3-h5py python3-numpy python3-sklearn   # independent checks of results files
 )

@@ -3,7 +3,8 @@
 // and the special-token templates with token type ids
 //   RoBERTa: <s> A </s>   and  <s> A </s></s> B </s>   (type ids all 0)
 //   BERT:    [CLS] A [SEP] and [CLS] A [SEP] B [SEP]   (type ids 0.. then 1 for B [SEP])
-// Without special tokens a pair is A B with type ids 0 for A and 1 for B.
+// Without special tokens a pair is A B with the same type ids (BERT 0.. 1..,
+// RoBERTa all 0), as Hugging Face's post-processors give.
 // Limits: right-side truncation only (the Hugging Face default).
 #pragma once
 
@@ -61,8 +62,7 @@ inline void apply(const Template& t, bool special, const std::vector<int32_t>& a
   }
   if (type_ids != nullptr) {
     type_ids->assign(ids.size(), 0);
-    // Without the template Hugging Face keeps B's own type id, 1.
-    std::fill(type_ids->begin() + static_cast<std::ptrdiff_t>(first), type_ids->end(), special ? t.pair_type_id : 1);
+    std::fill(type_ids->begin() + static_cast<std::ptrdiff_t>(first), type_ids->end(), t.pair_type_id);
   }
 }
 

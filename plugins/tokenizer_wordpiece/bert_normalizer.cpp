@@ -2,6 +2,7 @@
 // following tokenizers' normalizers/bert.rs and pre_tokenizers/bert.rs.
 #include "bert_normalizer.hpp"
 
+#include <unicode/uchar.h>
 #include <utf8proc.h>
 
 #include <cstdlib>
@@ -24,14 +25,6 @@ bool is_whitespace(uint32_t cp) {
   return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP;
 }
 
-// BERT's _is_control: any C* category except tab, newline, carriage return.
-bool is_control(uint32_t cp) {
-  if (cp == '\t' || cp == '\n' || cp == '\r') return false;
-  auto c = category(cp);
-  return c == UTF8PROC_CATEGORY_CC || c == UTF8PROC_CATEGORY_CF || c == UTF8PROC_CATEGORY_CN ||
-         c == UTF8PROC_CATEGORY_CO || c == UTF8PROC_CATEGORY_CS;
-}
-
 // BERT's _is_chinese_char: the CJK Unified Ideographs blocks (as BERT defines them).
 bool is_cjk(uint32_t cp) {
   return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2A6DF) ||
@@ -49,6 +42,24 @@ BertNormalizer::BertNormalizer(NormalizerOptions o) : o_(o) {
   for (uint32_t c = 0; c < 128; ++c) ascii_class_[c] = classify(c);
 }
 
+bool BertNormalizer::known(uint32_t cp) const {
+  if (o_.category_version[0] == 0 || cp < 0x80) return true;
+  UVersionInfo age;
+  u_charAge(static_cast<UChar32>(cp), age);
+  if (age[0] != o_.category_version[0]) return age[0] < o_.category_version[0];
+  return age[1] <= o_.category_version[1];
+}
+
+// tokenizers' is_control: Cc, Cf, Co (and Cs) except tab, newline, carriage
+// return. Unassigned code points (Cn) are kept, as Hugging Face keeps them.
+bool BertNormalizer::is_control(uint32_t cp) const {
+  if (cp == '\t' || cp == '\n' || cp == '\r') return false;
+  auto c = category(cp);
+  if (c != UTF8PROC_CATEGORY_CC && c != UTF8PROC_CATEGORY_CF && c != UTF8PROC_CATEGORY_CO && c != UTF8PROC_CATEGORY_CS)
+    return false;
+  return known(cp);
+}
+
 BertNormalizer::Class BertNormalizer::classify(uint32_t cp) const {
   if (o_.clean_text && (cp == 0 || cp == 0xFFFD || is_control(cp))) return kDrop;
   if (is_whitespace(cp)) return kSpace;
@@ -56,7 +67,7 @@ BertNormalizer::Class BertNormalizer::classify(uint32_t cp) const {
   return kWord;
 }
 
-bool BertNormalizer::is_punctuation(uint32_t cp) {
+bool BertNormalizer::is_punctuation(uint32_t cp) const {
   if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126))
     return true;
   if (cp < 0x80) return false;
@@ -68,7 +79,7 @@ bool BertNormalizer::is_punctuation(uint32_t cp) {
     case UTF8PROC_CATEGORY_PI:
     case UTF8PROC_CATEGORY_PF:
     case UTF8PROC_CATEGORY_PO:
-      return true;
+      return known(cp);
     default:
       return false;
   }
@@ -132,7 +143,7 @@ void BertNormalizer::finish_word(std::string_view raw, std::vector<std::string>&
   size_t i = 0;
   while (i < text.size()) {
     uint32_t cp = tok_utf8::next_code_point(text, i);
-    if (o_.strip_accents && category(cp) == UTF8PROC_CATEGORY_MN) continue;
+    if (o_.strip_accents && category(cp) == UTF8PROC_CATEGORY_MN && known(cp)) continue;
     take(cp);
   }
   flush();

@@ -4,6 +4,10 @@
 // own, strip accents (NFD, drop nonspacing marks), lowercase, then split on
 // whitespace and punctuation (ASCII punctuation and Unicode P*). Character
 // properties come from utf8proc (Unicode 15 in Debian 12); no tables here.
+// Hugging Face's BertNormalizer reads control / punctuation / nonspacing-mark
+// categories from the `unicode_categories` crate, whose tables are Unicode
+// 8.0: a character assigned later (ICU's u_charAge) counts as none of these
+// there, and here too while category_version is "8.0" (the default).
 // Thread-safe after construction. Input must be valid UTF-8.
 #pragma once
 
@@ -20,6 +24,7 @@ struct NormalizerOptions {
   bool chinese_chars = true;
   bool strip_accents = true;
   bool lowercase = true;
+  std::array<uint8_t, 2> category_version{{8, 0}};  // {0, 0}: no age limit (current Unicode)
 };
 
 class BertNormalizer {
@@ -38,9 +43,11 @@ class BertNormalizer {
 
   enum Class : uint8_t { kDrop = 0, kSpace = 1, kIdeograph = 2, kWord = 3 };
   Class classify(uint32_t cp) const;
-  static bool is_punctuation(uint32_t cp);
+  bool is_punctuation(uint32_t cp) const;
+  bool is_control(uint32_t cp) const;
 
  private:
+  bool known(uint32_t cp) const;  // assigned by category_version
   NormalizerOptions o_;
   std::array<uint8_t, 128> ascii_class_{};
 };

@@ -7,7 +7,9 @@
 // normalizer then drops, as Hugging Face does). Thread-safe after create().
 // Config keys: path (required), max_length (512), lowercase (true),
 // strip_accents (= lowercase), clean_text (true), handle_chinese_chars (true),
-// cls_token, sep_token, pad_token, unk_token, mask_token, max_input_chars_per_word (100).
+// cls_token, sep_token, pad_token, unk_token, mask_token, max_input_chars_per_word (100),
+// category_unicode_version ("8.0", the Unicode version of Hugging Face's
+// category tables; "current" uses utf8proc's Unicode for everything).
 #include <ftlab/sdk.hpp>
 
 #include "added_tokens.hpp"
@@ -18,6 +20,7 @@
 #include "wordpiece_model.hpp"
 #include "wordpiece_vocab.hpp"
 
+#include <cstdio>
 #include <memory>
 
 namespace {
@@ -79,6 +82,7 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
   const std::string pad = c.get<std::string>("pad_token", "[PAD]");
   std::string unk = c.get<std::string>("unk_token", "");
   const std::string mask = c.get<std::string>("mask_token", "[MASK]");
+  const std::string cat_version = c.get<std::string>("category_unicode_version", "8.0");
   const bool has_max_chars = c.has("max_input_chars_per_word");
   int64_t max_chars = c.get<int64_t>("max_input_chars_per_word", 100);
   if (max_chars < 1)
@@ -95,6 +99,17 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
   o.chinese_chars = has_cjk || !v.chinese_chars ? cjk : *v.chinese_chars;
   if (unk.empty()) unk = v.unk_token.empty() ? "[UNK]" : v.unk_token;
   if (!has_max_chars && !v.unk_token.empty()) max_chars = v.max_input_chars;
+  if (cat_version == "current") {
+    o.category_version = {{0, 0}};
+  } else {
+    unsigned major = 0, minor = 0;
+    char extra = 0;
+    if (std::sscanf(cat_version.c_str(), "%u.%u%c", &major, &minor, &extra) != 2 || major == 0 || major > 255 ||
+        minor > 255)
+      throw ftl::sdk::config_error("category_unicode_version",
+                                   "category_unicode_version must be \"MAJOR.MINOR\" (e.g. \"8.0\") or \"current\"");
+    o.category_version = {{static_cast<uint8_t>(major), static_cast<uint8_t>(minor)}};
+  }
   t->normalizer = std::make_unique<wordpiece::BertNormalizer>(o);
 
   auto need = [&](const std::string& key, const std::string& tok) {
