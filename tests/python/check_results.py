@@ -78,16 +78,21 @@ with h5py.File(path, "r") as f:
     check(np.all((ep["padded_fraction"][()] >= 0) & (ep["padded_fraction"][()] < 1)), "padding fraction in [0, 1)")
     check(f["summary"].attrs["stop_reason"] == "completed", "summary stop reason")
     ckpts = f["checkpoints"]
-    check(len(ckpts) == cfg["train"]["epochs"], "one checkpoint per epoch (save_strategy epoch)")
+    limit = cfg["train"].get("save_total_limit", 0)
+    check(1 <= len(ckpts) <= (cfg["train"]["epochs"] if limit == 0 else limit + 1), "checkpoints kept per save_total_limit")
     for name in ckpts:
         g = ckpts[name]
         check(set(g["weights"]) == set(f["model/weights"]), f"{name} holds every weight")
         check(set(g["optimizer/m"]) == set(g["weights"]) and set(g["optimizer/v"]) == set(g["weights"]), f"{name} optimizer moments")
         check(g["weights/classifier.out_proj.weight"].compression is None, f"{name} is uncompressed")
-    last = sorted(ckpts)[-1]
-    check(np.array_equal(ckpts[last]["weights/classifier.out_proj.weight"][()], f["model/weights/classifier.out_proj.weight"][()]), "last checkpoint equals final weights")
-    check("classifier.out_proj.weight" in f["model/weights"], "final weights stored")
-    check(f["model/weights/classifier.out_proj.weight"].shape[0] == C, "classifier rows = labels")
+    summary = f["summary"].attrs
+    source = summary["best_checkpoint"] if summary["weights"] == "best" else sorted(ckpts)[-1]
+    check(np.array_equal(ckpts[source]["weights/classifier.out_proj.weight"][()], f["model/weights/classifier.out_proj.weight"][()]), f"final weights equal {source}")
+    if summary["weights"] == "best":
+        check(ckpts.attrs["best"] == summary["best_checkpoint"] and ckpts[source].attrs["best"] == 1, "best checkpoint marked")
+        rows = f["metrics/validation"]
+        best_row = int(np.argmax(rows[summary["metric_for_best_model"]][()]))
+        check(int(rows["step"][best_row]) == int(summary["best_step"]), "best step is the argmax of the metric")
 
 if failures:
     for x in failures:

@@ -11,7 +11,7 @@ SETS=(--set dataset.max_train=640 --set dataset.max_validation=64 --set dataset.
       --set model.hidden_size=32 --set model.intermediate_size=64 --set model.num_hidden_layers=1
       --set model.num_attention_heads=2 --set train.epochs=2 --set train.batch_size=16
       --set train.save_strategy='"steps"' --set train.save_steps=5 --set experiment.threads=1
-      --set train.save_total_limit=2 --set train.log_every=1000)
+      --set train.save_total_limit=2 --set train.load_best_model_at_end=false --set train.log_every=1000)
 
 "$FTLAB" run "$EXP" "${SETS[@]}" --output "$WORK/a.h5" > "$WORK/a.log" 2>&1 || { cat "$WORK/a.log"; exit 1; }
 
@@ -37,7 +37,22 @@ grep -q "train.learning_rate" "$WORK/c.log" || { echo "FAIL: refusal does not na
 grep -q "resumed from" "$WORK/b2.log" || { echo "FAIL: did not resume"; cat "$WORK/b2.log"; exit 1; }
 [ -d "$WORK/b.h5.ckpt" ] && { echo "FAIL: checkpoint folder left behind"; exit 1; }
 
-/usr/bin/python3 - "$WORK/a.h5" "$WORK/b.h5" <<'PY'
+# SIGTERM: the run finishes its step, writes a checkpoint, exits non-zero with a message.
+"$FTLAB" run "$EXP" "${SETS[@]}" --output "$WORK/t.h5" > "$WORK/t.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 3000); do
+  if ls "$WORK"/t.h5.ckpt/checkpoint-*.h5 > /dev/null 2>&1; then break; fi
+  sleep 0.01
+done
+kill -TERM $pid
+wait $pid; rc=$?
+[ $rc -ne 0 ] || { echo "FAIL: SIGTERM'd run exited 0"; cat "$WORK/t.log"; exit 1; }
+grep -q "interrupted after" "$WORK/t.log" || { echo "FAIL: no interruption message"; cat "$WORK/t.log"; exit 1; }
+echo "SIGTERM: exit $rc, $(grep -o 'interrupted after [a-z]* [0-9]*' "$WORK/t.log")"
+"$FTLAB" run "$EXP" "${SETS[@]}" --resume "$WORK/t.h5" > "$WORK/t2.log" 2>&1 || { cat "$WORK/t2.log"; exit 1; }
+
+for other in b t; do
+/usr/bin/python3 - "$WORK/a.h5" "$WORK/$other.h5" <<'PY'
 import sys, h5py, numpy as np
 a, b = h5py.File(sys.argv[1]), h5py.File(sys.argv[2])
 bad = []
@@ -49,6 +64,8 @@ for path in ["train/log/loss", "train/log/learning_rate", "train/log/grad_norm",
 if sorted(a["checkpoints"]) != sorted(b["checkpoints"]): bad.append("checkpoint names")
 if bad:
     print("FAIL: resumed run differs from the uninterrupted one:", ", ".join(bad)); sys.exit(1)
-print(f"ok: resumed run identical to the uninterrupted one ({len(a['model/weights'])} weights, "
+print(f"ok: {sys.argv[2]} resumed, identical to the uninterrupted run ({len(a['model/weights'])} weights, "
       f"{a['train/log/loss'].shape[0]} steps, {len(a['checkpoints'])} checkpoints)")
 PY
+[ $? -eq 0 ] || exit 1
+done
