@@ -2,6 +2,8 @@
 // files, as evaluation_script.py computes them.
 //   ftlab score --task TASK --gold DIR --predictions FILE   one task, with per-class values
 //   ftlab score --tweeteval DATA_DIR --predictions PRED_DIR all seven tasks and the TweetEval score
+//   ftlab score --run RUN.h5 --gold DIR [--write-predictions PRED_DIR]
+//       a finished run's test logits (argmax), written in the official layout, then scored from those files
 // Prediction files are checked strictly (line count, label range, CRLF,
 // spaces, final newline) with file:line errors. --json prints every value and
 // table. The metric plugin is `tweeteval` unless --metric names another.
@@ -17,8 +19,8 @@ namespace ftl::cli {
 namespace {
 
 const char* k_usage =
-    "score (--task TASK --gold DIR --predictions FILE | --tweeteval DATA_DIR --predictions PRED_DIR) [--json] "
-    "[--metric NAME] [--plugin-path DIR]...";
+    "score (--task TASK --gold DIR --predictions FILE | --tweeteval DATA_DIR --predictions PRED_DIR | --run RUN.h5 "
+    "--gold DIR [--write-predictions PRED_DIR]) [--json] [--metric NAME] [--plugin-path DIR]...";
 
 std::string json_string(const std::string& s) {
   std::string out = "\"";
@@ -74,6 +76,10 @@ int cmd_score(int argc, char** argv) {
                      "stance/<target>")("gold", po::value<std::string>(),
                                         "with --task: TweetEval's datasets/ folder, or the task's folder")(
       "tweeteval", po::value<std::string>(), "all tasks: TweetEval's datasets/ folder")(
+      "run", po::value<std::string>(),
+      "a finished run's results file: score its test predictions (task from its "
+      "config unless --task)")("write-predictions", po::value<std::string>(),
+                               "with --run: write the predictions in the official layout here")(
       "predictions", po::value<std::string>(),
       "with --task: the predictions file (stance: a folder); with --tweeteval: the predictions folder")(
       "metric", po::value<std::string>()->default_value("tweeteval"), "metric plugin that scores")(
@@ -81,16 +87,49 @@ int cmd_score(int argc, char** argv) {
       "plugin-path", po::value<std::vector<std::string>>()->composing(), "extra plugin folder (repeatable)");
   Parsed p = parse(argc, argv, desc, {}, k_usage);
   if (p.help) return 0;
-  const bool one = p.vm.count("task") > 0, all = p.vm.count("tweeteval") > 0;
-  if (one == all) throw Error(std::string("give either --task with --gold, or --tweeteval; usage: ftlab ") + k_usage);
-  if (one && !p.vm.count("gold")) throw Error(std::string("--task needs --gold DIR; usage: ftlab ") + k_usage);
-  if (!p.vm.count("predictions")) throw Error(std::string("missing --predictions; usage: ftlab ") + k_usage);
+  const bool run = p.vm.count("run") > 0, all = p.vm.count("tweeteval") > 0;
+  const bool one = p.vm.count("task") > 0 && !run;
+  if (int(one) + int(all) + int(run) != 1)
+    throw Error(std::string("give either --task with --gold, or --tweeteval, or --run; usage: ftlab ") + k_usage);
+  if ((one || run) && !p.vm.count("gold"))
+    throw Error(std::string("--task/--run need --gold DIR; usage: ftlab ") + k_usage);
+  if (!run && !p.vm.count("predictions")) throw Error(std::string("missing --predictions; usage: ftlab ") + k_usage);
   const std::string metric = p.vm["metric"].as<std::string>();
-  const std::string pred_path = p.vm["predictions"].as<std::string>();
+  const std::string pred_path = get_or(p.vm, "predictions", std::string());
   const bool json = p.vm["json"].as<bool>();
 
   Registry reg;
   reg.load_dirs(Registry::search_path(get_or(p.vm, "plugin-path", std::vector<std::string>{})));
+
+  if (run) {
+    const std::string h5 = p.vm["run"].as<std::string>();
+    const auto r = tweeteval::read_run_test(h5);
+    const std::string task = get_or(p.vm, "task", r.task);
+    if (task.empty()) throw Error(h5 + ": its config has no dataset.task; give --task");
+    const auto gold = tweeteval::read_gold(p.vm["gold"].as<std::string>(), task);
+    if (r.pred.size() != gold.labels.size())
+      throw Error(h5 + " has " + std::to_string(r.pred.size()) + " test predictions but the gold files have " +
+                  std::to_string(gold.labels.size()) + " (did the run set dataset.max_test?)");
+    if (r.labels != gold.labels)
+      throw Error(h5 + ": the run's test labels differ from the gold files; is --gold the data the run used?");
+    std::vector<int64_t> pred = r.pred;
+    if (p.vm.count("write-predictions")) {
+      const std::string dir = p.vm["write-predictions"].as<std::string>();
+      tweeteval::write_predictions(dir, task, gold, pred);
+      pred =
+          tweeteval::read_predictions(task == "stance" ? dir : tweeteval::prediction_paths(dir, task)[0], task, gold);
+      std::fprintf(stderr, "predictions: %s\n", tweeteval::prediction_paths(dir, task)[0].c_str());
+    }
+    const auto s = tweeteval::score(reg, metric, task, gold.labels, pred, gold.num_labels);
+    if (json) {
+      std::printf("{\"tasks\": {%s: %s}}\n", json_string(task).c_str(), json_task(s).c_str());
+    } else {
+      print_details(s);
+      std::printf("%s: %s (%s, %lld tweets)\n", task.c_str(), tweeteval::repr(s.official).c_str(),
+                  tweeteval::metric_label(task).c_str(), static_cast<long long>(s.examples));
+    }
+    return 0;
+  }
 
   if (one) {
     const std::string task = p.vm["task"].as<std::string>();

@@ -12,7 +12,6 @@
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "cli/tweeteval_score.hpp"
-#include "results/h5.hpp"
 #include "train/run.hpp"
 #include "util/error.hpp"
 
@@ -78,22 +77,6 @@ std::string utc_stamp() {
   return buf;
 }
 
-// argmax of eval/test/final/logits [N, C] and the run's labels [N].
-void test_predictions(const std::string& h5_path, std::vector<int64_t>* pred, std::vector<int64_t>* labels,
-                      int64_t* C) {
-  h5::Handle f = h5::open_file(h5_path, false);
-  std::vector<int64_t> shape;
-  const auto logits = h5::read<float>(f.id(), "eval/test/final/logits", &shape);
-  if (shape.size() != 2) throw Error(h5_path + ": eval/test/final/logits is not [N, C]");
-  *labels = h5::read<int64_t>(f.id(), "eval/test/final/labels");
-  *C = shape[1];
-  pred->resize(static_cast<size_t>(shape[0]));
-  for (int64_t i = 0; i < shape[0]; ++i) {
-    const float* row = logits.data() + i * shape[1];
-    (*pred)[static_cast<size_t>(i)] = std::max_element(row, row + shape[1]) - row;  // ties: lowest index
-  }
-}
-
 Row run_one(const fs::path& file, const std::vector<std::string>& sets, const std::vector<std::string>& plugin_dirs,
             const Registry& reg, const std::string& metric, std::string& pred_dir) {
   Row row;
@@ -107,9 +90,9 @@ Row run_one(const fs::path& file, const std::vector<std::string>& sets, const st
     RunOptions opt;
     opt.plugin_dirs = plugin_dirs;
     row.results = run_experiment(e, opt);
-    std::vector<int64_t> pred, labels;
-    int64_t C = 0;
-    test_predictions(row.results, &pred, &labels, &C);
+    const auto run = tweeteval::read_run_test(row.results);
+    const auto &pred = run.pred, &labels = run.labels;
+    const int64_t C = run.num_labels;
     if (pred_dir.empty())
       pred_dir = (fs::path(row.results).parent_path() / ("tweeteval-predictions-" + utc_stamp())).string();
     const auto gold = tweeteval::read_gold(data, row.task);
@@ -129,7 +112,7 @@ Row run_one(const fs::path& file, const std::vector<std::string>& sets, const st
     row.ok = true;
   } catch (const std::exception& ex) {
     row.note = std::string("failed: ") + ex.what();
-    std::fprintf(stderr, "ftlab: error: %s: %s\n", file.string().c_str(), ex.what());
+    std::fprintf(stderr, "ftlab: error: %s\n", ex.what());  // names the file already
   }
   return row;
 }

@@ -1,8 +1,13 @@
 // tweeteval_score.cpp - see tweeteval_score.hpp.
 #include "cli/tweeteval_score.hpp"
 
+#include "results/h5.hpp"
+#include "results/schema.hpp"
 #include "util/error.hpp"
 
+#include <toml++/toml.h>
+
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -220,6 +225,32 @@ TaskScore score(const Registry& reg, const std::string& metric, const std::strin
     }
   if (!found) throw Error("metric '" + metric + "' names headline '" + s.headline + "' but does not compute it");
   return s;
+}
+
+RunTest read_run_test(const std::string& h5_path) {
+  if (!fs::exists(h5_path)) throw Error(h5_path + ": no such results file");
+  h5::Handle f = h5::open_file(h5_path, false);
+  if (!h5::exists(f.id(), "eval/test/final/logits"))
+    throw Error(h5_path + ": has no eval/test/final/logits; only a completed run has test predictions");
+  RunTest r;
+  std::vector<int64_t> shape;
+  const auto logits = h5::read<float>(f.id(), "eval/test/final/logits", &shape);
+  if (shape.size() != 2) throw Error(h5_path + ": eval/test/final/logits is not [N, C]");
+  r.labels = h5::read<int64_t>(f.id(), "eval/test/final/labels");
+  r.num_labels = shape[1];
+  r.pred.resize(static_cast<size_t>(shape[0]));
+  for (int64_t i = 0; i < shape[0]; ++i) {
+    const float* row = logits.data() + i * shape[1];
+    r.pred[static_cast<size_t>(i)] = std::max_element(row, row + shape[1]) - row;  // [C] -> argmax
+  }
+  h5::Handle cfg = h5::open_group(f.id(), schema::k_config);
+  try {
+    const toml::table doc = toml::parse(h5::read_attr_string(cfg.id(), "experiment_toml"));
+    r.task = doc.at_path("dataset.task").value_or(std::string());
+  } catch (const toml::parse_error&) {
+    r.task.clear();
+  }
+  return r;
 }
 
 std::string metric_label(const std::string& task) {

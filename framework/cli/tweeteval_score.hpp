@@ -54,6 +54,15 @@ struct TaskScore {
 TaskScore score(const Registry& reg, const std::string& metric, const std::string& task,
                 const std::vector<int64_t>& gold, const std::vector<int64_t>& pred, int64_t num_labels);
 
+// A finished run's test predictions: argmax of eval/test/final/logits [N, C]
+// (ties to the lowest id), its gold labels [N], C, and its dataset.task ("" if absent).
+struct RunTest {
+  std::vector<int64_t> pred, labels;
+  int64_t num_labels = 0;
+  std::string task;
+};
+RunTest read_run_test(const std::string& h5_path);
+
 // What the official value of a task is, for tables ("macro F1", ...).
 std::string metric_label(const std::string& task);
 

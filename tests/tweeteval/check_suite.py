@@ -3,7 +3,8 @@
 sizes (1 layer of width 32, 64 training tweets, 1 epoch): the table lists each
 task with its official metric, the predictions are written in the official
 layout and equal the argmax of eval/test/final/logits read with h5py, and
-`ftlab score` on those files prints the score of the table.
+`ftlab score` on those files, and `ftlab score --run` on the results file,
+print the score of the table.
 Runs sentiment on the bundled sample (no download); adds irony and stance
 (pooled, split back into stance/<target>.txt) when ../shared holds TweetEval."""
 import os
@@ -80,6 +81,15 @@ def verify(stdout, data, pred_dir, tasks):
         m = re.search(rf"^{task}: (\S+) ", out.stdout, re.M)
         check(m is not None and abs(float(m.group(1)) * 100 - score) <= 5e-5,
               f"{task}: ftlab score {out.stdout.strip()[-80:]} {out.stderr.strip()} vs table {score}")
+        out = subprocess.run([FTLAB, "score", "--run", h5, "--gold", data, "--write-predictions", f"{pred_dir}-run"],
+                             capture_output=True, text=True)
+        m = re.search(rf"^{task}: (\S+) ", out.stdout, re.M)
+        check(m is not None and abs(float(m.group(1)) * 100 - score) <= 5e-5,
+              f"{task}: ftlab score --run {out.stdout.strip()[-80:]} {out.stderr.strip()} vs table {score}")
+        again = sum((read_ids(f"{pred_dir}-run/stance/{t}.txt")
+                     for t in ["abortion", "atheism", "climate", "feminist", "hillary"]), []) if task == "stance" \
+            else read_ids(f"{pred_dir}-run/{task}.txt")
+        check(again == written, f"{task}: score --run wrote the suite's predictions")
     check(re.search(r"^TweetEval\s+average\s+[0-9.]+\s+\(mean of %d tasks" % len(tasks), stdout, re.M) is not None,
           "average row")
 
