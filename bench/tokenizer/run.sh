@@ -1,0 +1,79 @@
+#!/bin/bash
+# run.sh [BUILD_DIR] [SHARED_DIR] [PEERS_DIR] - tokenizer throughput and load
+# time: `ftlab tokenize` (bpe on roberta-base, wordpiece on bert-base-uncased)
+# against Hugging Face's Rust tokenizers through its npm binding, on the same
+# machine in the same run, on `gen_tweets.py 50000 1234`. Single-thread
+# figures pin both to CPU 0 (taskset -c 0, RAYON_NUM_THREADS=1); "all cores"
+# runs ftlab with --threads $(nproc). Each figure is the best of REPEAT passes
+# (default 5) over the whole input, like the peer's --repeat. Also checks that
+# both give identical ids on this input. Writes bench/results/tokenizer.md.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+build="${1:-$repo/build}"
+shared="${2:-$repo/../shared}"
+peers="${3:-/tmp/tokenizer-peers}"
+repeat="${REPEAT:-5}"
+ftlab="$build/ftlab"
+[ -x "$ftlab" ] || { echo "run.sh: build ftlab first ($ftlab missing)" >&2; exit 1; }
+[ -f "$peers/encode.js" ] || bash "$shared/peers/setup.sh" "$peers"
+export FTLAB_PLUGIN_PATH="$build/plugins"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+/usr/bin/python3 "$shared/peers/gen_tweets.py" 50000 1234 > "$tmp/in.txt"
+ncpu="$(nproc)"
+
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" "$2" | tail -1; }
+rows=""
+for spec in roberta:roberta-base bert-base-uncased:bert-base-uncased; do
+  peer="${spec%%:*}" dir="$shared/vocab/${spec#*:}"
+  # ftlab reads the canonical files (vocab.json + merges.txt / vocab.txt); copy them alone
+  mkdir -p "$tmp/$peer"
+  for f in vocab.json merges.txt vocab.txt; do [ -f "$dir/$f" ] && cp "$dir/$f" "$tmp/$peer/"; done
+  RAYON_NUM_THREADS=1 taskset -c 0 node "$peers/encode.js" --tokenizer "$peer" --repeat "$repeat" \
+    "$tmp/in.txt" "$tmp/peer.$peer.ids" 2> "$tmp/peer.$peer.log"
+  taskset -c 0 "$ftlab" tokenize --tokenizer "$tmp/$peer" --threads 1 --repeat "$repeat" --stats \
+    < "$tmp/in.txt" > "$tmp/ours.$peer.ids" 2> "$tmp/one.$peer.log"
+  "$ftlab" tokenize --tokenizer "$tmp/$peer" --threads "$ncpu" --repeat "$repeat" --stats \
+    < "$tmp/in.txt" > /dev/null 2> "$tmp/all.$peer.log"
+  same="no"
+  cmp -s "$tmp/peer.$peer.ids" "$tmp/ours.$peer.ids" && same="yes"
+  # load time: median of 7 runs on empty input (plugin create = reading the files)
+  for i in 1 2 3 4 5 6 7; do
+    "$ftlab" tokenize --tokenizer "$tmp/$peer" --threads 1 --stats < /dev/null 2>&1 >/dev/null | sed -n 's/.*load_ms=\([0-9.]*\).*/\1/p'
+  done | sort -n | sed -n 4p > "$tmp/load.$peer"
+  p1="$(field tokens_per_s "$tmp/peer.$peer.log")"
+  pl="$(field load_s "$tmp/peer.$peer.log")"
+  o1="$(field tokens_per_s "$tmp/one.$peer.log")"
+  of="$(awk -v t="$(field tokens "$tmp/one.$peer.log")" -v s="$(field first_s "$tmp/one.$peer.log")" 'BEGIN{printf "%.0f", t/s}')"
+  oa="$(field tokens_per_s "$tmp/all.$peer.log")"
+  tokens="$(field tokens "$tmp/one.$peer.log")"
+  rows+="$(awk -v n="$peer" -v p1="$p1" -v o1="$o1" -v of="$of" -v oa="$oa" -v c="$ncpu" -v same="$same" -v tok="$tokens" \
+    -v lo="$(cat "$tmp/load.$peer")" -v pl="$pl" 'BEGIN {
+      printf "| %s | %d | %.2f M | %.2f M (%.1fx) | %.2f M (%.1fx) | %.2f M (%.1fx), %d threads | %s | %.0f ms | %.0f ms |\n",
+        n, tok, p1/1e6, o1/1e6, o1/p1, of/1e6, of/p1, oa/1e6, oa/p1, c, same, lo, pl*1000 }')"$'\n'
+done
+
+out="$repo/bench/results/tokenizer.md"
+{
+  echo "# Tokenizer throughput and load time"
+  echo
+  echo "Made by \`bench/tokenizer/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), git $(git -C "$repo" rev-parse --short HEAD)."
+  echo "Machine: $(lscpu | sed -n 's/^Model name: *//p'), $ncpu CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME")."
+  echo "Input: \`gen_tweets.py 50000 1234\` (50,000 tweet-like lines, $(wc -c < "$tmp/in.txt") bytes), no special tokens."
+  echo "Peer: Hugging Face \`tokenizers\` (Rust) 0.23.2 through its official npm binding, node $(node --version),"
+  echo "\`RAYON_NUM_THREADS=1 taskset -c 0\`, encodeBatch in chunks of 1,024 lines; its figure **includes the"
+  echo "Node binding's overhead** (one JS result object per line), so it understates the Rust core's own speed."
+  echo "ftlab: \`ftlab tokenize\` (plugins bpe / wordpiece), \`taskset -c 0 --threads 1\`; figures include"
+  echo "formatting the ids as text. Best of $repeat passes for both (word caches warm after the first pass);"
+  echo "\"first pass\" is ftlab's first pass with a cold word cache."
+  echo
+  echo "| tokenizer | tokens | peer, 1 thread (tokens/s) | ftlab, 1 thread (ratio to peer) | ftlab first pass, 1 thread | ftlab, all cores | same ids | ftlab load (median of 7) | peer load |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  printf "%s" "$rows"
+  echo
+  echo "Load time is the plugin's create(): reading vocab.json + merges.txt (50,265 tokens, 50,000 merges)"
+  echo "or vocab.txt (30,522 tokens) and building the tables; the target is under 100 ms for a 50k vocabulary."
+  echo "The peer's load figure is Tokenizer.fromFile on tokenizer.json, for reference."
+} > "$out"
+cat "$out"
