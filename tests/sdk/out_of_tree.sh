@@ -1,9 +1,11 @@
 #!/bin/sh
 # out_of_tree.sh - the plugin author's path, end to end: installs this build
 # of ftlab into a fresh temporary prefix (no root), builds examples/plugins
-# and examples/minimal_metric against it with find_package(ftlab), runs their
-# own CTest (plugin-check), installs them into the same prefix and checks that
-# the installed ftlab finds its bundled plugins and the new ones with no flag.
+# and the minimal plugin of each kind (examples/minimal_*) against it with
+# find_package(ftlab), runs plugin-check on each (examples/plugins through its
+# own CTest), checks that none links LibTorch, installs them into the same
+# prefix and checks that the installed ftlab finds its bundled plugins and the
+# new ones with no flag.
 # Usage: out_of_tree.sh BUILD_DIR SOURCE_DIR WORK_DIR GENERATOR CXX_COMPILER
 set -eu
 build=$1 src=$2 work=$3 generator=$4 cxx=$5
@@ -19,7 +21,7 @@ for f in bin/ftlab include/ftlab/plugin.h include/ftlab/sdk.hpp lib/cmake/ftlab/
 done
 launcher=""
 if command -v ccache > /dev/null; then launcher=-DCMAKE_CXX_COMPILER_LAUNCHER=ccache; fi
-for proj in plugins minimal_metric; do
+for proj in plugins minimal_metric minimal_tokenizer minimal_model; do
   step "build examples/$proj against the installed SDK"
   cmake -S "$src/examples/$proj" -B "$work/build-$proj" -G "$generator" -DCMAKE_CXX_COMPILER="$cxx" \
         -DCMAKE_PREFIX_PATH="$prefix" $launcher > "$work/configure-$proj.log" ||
@@ -29,13 +31,18 @@ for proj in plugins minimal_metric; do
 done
 step "the examples' own tests (plugin-check with the installed ftlab)"
 ctest --test-dir "$work/build-plugins" --output-on-failure
+for lib in "$work"/build-minimal_*/plugins/libftlab_*.so; do
+  step "plugin-check $lib"
+  "$prefix/bin/ftlab" plugin-check "$lib" > "$work/check.log" || { cat "$work/check.log"; exit 1; }
+  tail -1 "$work/check.log"
+done
 for lib in "$work"/build-*/plugins/libftlab_*.so; do
   if objdump -p "$lib" | grep -q 'NEEDED.*libtorch'; then echo "FAIL: $lib links LibTorch"; exit 1; fi
 done
 step "the installed ftlab finds its plugins with no flag"
 (cd "$work" && env -u FTLAB_PLUGIN_PATH "$prefix/bin/ftlab" plugins) > "$work/plugins.txt"
 cat "$work/plugins.txt"
-for name in bpe roberta classification matthews class_files error_rate; do
+for name in bpe roberta classification matthews class_files error_rate bytes bag; do
   grep -q "^[a-z]* *$name " "$work/plugins.txt" || { echo "FAIL: installed ftlab did not list '$name'"; exit 1; }
 done
 grep -q "$prefix/lib/ftlab/plugins/libftlab_metric_matthews.so" "$work/plugins.txt" ||
