@@ -73,6 +73,7 @@ struct VocabSax : nlohmann::json_sax<nlohmann::json> {
 Files read_vocab_merges(const std::string& vocab_path, const std::string& merges_path) {
   Files f;
   f.source = vocab_path + " + " + merges_path;
+  f.merge_file = merges_path;
   {
     const std::string text = read_file(vocab_path);
     VocabSax sax;
@@ -101,7 +102,7 @@ Files read_vocab_merges(const std::string& vocab_path, const std::string& merges
     if (!tok_utf8::is_valid(line))
       throw ftl::sdk::io_error(merges_path + ":" + std::to_string(line_no) + ": not valid UTF-8");
     f.merges.emplace_back(std::string(line.substr(0, sp)), std::string(line.substr(sp + 1)));
-    f.merge_where.push_back(merges_path + ":" + std::to_string(line_no));
+    f.merge_line.push_back(static_cast<uint32_t>(line_no));
   }
   if (f.merges.empty()) throw ftl::sdk::io_error(merges_path + ": no merges found");
   return f;
@@ -116,6 +117,7 @@ Files read_tokenizer_json(const std::string& path) {
   }
   Files f;
   f.source = path;
+  f.merge_file = path;
   try {
     const auto& model = j.at("model");
     if (model.value("type", "BPE") != "BPE")
@@ -128,7 +130,7 @@ Files read_tokenizer_json(const std::string& path) {
     }
     size_t i = 0;
     for (const auto& m : model.at("merges")) {
-      const std::string where = path + ": model.merges[" + std::to_string(i++) + "]";
+      const std::string where = path + ": model.merges[" + std::to_string(i) + "]";
       if (m.is_string()) {
         const std::string s = m.get<std::string>();
         size_t sp = s.find(' ');
@@ -140,7 +142,7 @@ Files read_tokenizer_json(const std::string& path) {
       } else {
         throw ftl::sdk::io_error(where + ": expected \"left right\" or [left, right]");
       }
-      f.merge_where.push_back(where);
+      f.merge_line.push_back(static_cast<uint32_t>(i++));
     }
     if (j.contains("added_tokens") && j["added_tokens"].is_array())
       for (const auto& a : j["added_tokens"])
@@ -158,6 +160,12 @@ Files read_tokenizer_json(const std::string& path) {
   }
   if (f.vocab.empty()) throw ftl::sdk::io_error(path + ": model.vocab is empty");
   return f;
+}
+
+std::string merge_where(const Files& f, size_t i) {
+  if (f.merge_file.size() >= 14 && f.merge_file.compare(f.merge_file.size() - 14, 14, "tokenizer.json") == 0)
+    return f.merge_file + ": model.merges[" + std::to_string(f.merge_line[i]) + "]";
+  return f.merge_file + ":" + std::to_string(f.merge_line[i]);
 }
 
 Files read_folder(const std::string& dir) {

@@ -19,11 +19,15 @@ namespace bpe {
 struct Files {
   std::unordered_map<std::string, int32_t> vocab;
   std::vector<std::pair<std::string, std::string>> merges;
-  std::vector<std::string> merge_where;  // "path:line" of each merge
+  std::vector<uint32_t> merge_line;      // line (merges.txt) or index (tokenizer.json) of each merge
+  std::string merge_file;                // where the merges came from
   std::vector<tok_added::Token> added;   // tokenizer.json only
   std::optional<bool> add_prefix_space;  // tokenizer.json only
   std::string source;                    // the file(s) read, for messages
 };
+
+// "merges.txt:12" or "tokenizer.json: model.merges[11]" for merge i.
+std::string merge_where(const Files& f, size_t i);
 
 // dir/vocab.json + dir/merges.txt when both exist, else dir/tokenizer.json.
 Files read_folder(const std::string& dir);

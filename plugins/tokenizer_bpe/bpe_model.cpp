@@ -20,8 +20,9 @@ uint64_t pair_key(int32_t a, int32_t b) {
 
 Model::Model(std::unordered_map<std::string, int32_t> vocab,
              const std::vector<std::pair<std::string, std::string>>& merges,
-             const std::vector<std::string>& merge_where)
+             const std::function<std::string(size_t)>& where)
     : vocab_(std::move(vocab)) {
+  id_to_token_.reserve(vocab_.size());
   for (const auto& [tok, id] : vocab_) {
     if (static_cast<size_t>(id) >= id_to_token_.size()) id_to_token_.resize(static_cast<size_t>(id) + 1);
     id_to_token_[static_cast<size_t>(id)] = tok;
@@ -46,8 +47,7 @@ Model::Model(std::unordered_map<std::string, int32_t> vocab,
     joined.assign(l).append(r);
     auto m = vocab_.find(joined);
     if (a == vocab_.end() || b == vocab_.end() || m == vocab_.end())
-      throw ftl::sdk::io_error(merge_where[i] + ": merge '" + l + " " + r +
-                               "' uses a token missing from the vocabulary (" +
+      throw ftl::sdk::io_error(where(i) + ": merge '" + l + " " + r + "' uses a token missing from the vocabulary (" +
                                (a == vocab_.end()   ? l
                                 : b == vocab_.end() ? r
                                                     : joined) +

@@ -9,6 +9,7 @@
 #include "word_cache.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,7 +22,7 @@ class Model {
   // vocab: token -> id; merges: "left right" pairs in rank order. `where(i)`
   // names merge i in errors ("merges.txt:12"). Throws ftl::sdk::Error.
   Model(std::unordered_map<std::string, int32_t> vocab, const std::vector<std::pair<std::string, std::string>>& merges,
-        const std::vector<std::string>& merge_where);
+        const std::function<std::string(size_t)>& where);
 
   // Appends the ids of one pre-tokenized word (raw UTF-8 bytes) to out.
   void encode_word(std::string_view word, std::vector<int32_t>& out) const;

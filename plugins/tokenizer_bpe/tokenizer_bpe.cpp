@@ -75,7 +75,8 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
 
   bpe::Files files = bpe::read_folder(dir);
   t->add_prefix_space = has_prefix || !files.add_prefix_space ? prefix : *files.add_prefix_space;
-  t->model = std::make_unique<bpe::Model>(std::move(files.vocab), files.merges, files.merge_where);
+  t->model = std::make_unique<bpe::Model>(std::move(files.vocab), files.merges,
+                                          [&](size_t i) { return bpe::merge_where(files, i); });
   for (const auto& a : files.added)
     if (t->model->find(a.text) < 0) t->model->add(a.text, a.id);
   auto need = [&](const std::string& key, const std::string& tok) {
