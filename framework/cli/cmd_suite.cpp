@@ -4,7 +4,9 @@
 // of eval/test/final/logits) in the official layout (<task>.txt,
 // stance/<target>.txt), and prints the TweetEval table: task x official
 // metric, plus the average. The task and data come from each file's
-// [dataset] task and path keys. A run that fails is reported and scores -1
+// [dataset] task and path keys. Five per-target stance runs (dataset.task =
+// "stance/<target>", as the Cardiff models are trained) are pooled into the
+// official stance row when no pooled "stance" run is present. A run that fails is reported and scores -1
 // (as in evaluation_script.py); the others still run. When a run saw the
 // whole test set, its score comes from the written prediction files against
 // the gold files; otherwise (dataset.max_test) from the run's own test labels,
@@ -31,10 +33,44 @@ const char* k_usage =
     "suite DIR [--set KEY=VALUE]... [--tasks a,b] [--predictions OUT_DIR] [--metric NAME] [--plugin-path DIR]...";
 
 struct Row {
-  std::string task, file, results, note;
+  std::string task, file, results, note, data;
   double score = -1;
   bool ok = false;
+  bool full = false;  // saw the whole test set: prediction files written
 };
+
+bool is_official(const std::string& task) {
+  const auto& t = tweeteval::tasks();
+  return std::find(t.begin(), t.end(), task) != t.end();
+}
+
+// With five complete per-target stance runs and no pooled one, the official
+// stance row: their prediction files scored together, as evaluation_script.py does.
+void add_pooled_stance(std::vector<Row>& rows, const Registry& reg, const std::string& metric,
+                       const std::string& pred_dir) {
+  std::vector<const Row*> parts;
+  for (const auto& target : tweeteval::stance_targets())
+    for (const auto& r : rows)
+      if (r.task == "stance/" + target && r.ok && r.full) {
+        parts.push_back(&r);
+        break;
+      }
+  for (const auto& r : rows)
+    if (r.task == "stance") return;
+  if (parts.size() != tweeteval::stance_targets().size()) return;
+  Row pooled;
+  pooled.task = "stance";
+  pooled.note = "pooled from the five per-target runs";
+  try {
+    const auto gold = tweeteval::read_gold(parts[0]->data, "stance");
+    const auto pred = tweeteval::read_predictions(pred_dir, "stance", gold);
+    pooled.score = tweeteval::score(reg, metric, "stance", gold.labels, pred, gold.num_labels).official;
+    pooled.ok = pooled.full = true;
+  } catch (const std::exception& ex) {
+    pooled.note = std::string("failed to pool the stance targets: ") + ex.what();
+  }
+  rows.push_back(pooled);
+}
 
 std::vector<fs::path> suite_files(const std::string& dir, const std::string& only) {
   if (!fs::is_directory(dir)) throw Error(dir + ": not a folder; ftlab suite takes a folder of experiment files");
@@ -86,6 +122,7 @@ Row run_one(const fs::path& file, const std::vector<std::string>& sets, const st
     Experiment e = load_experiment(file.string(), sets);
     row.task = dataset_key(e, "task");
     const std::string data = e.resolve(dataset_key(e, "path"));
+    row.data = data;
     std::fprintf(stderr, "== %s: %s\n", row.task.c_str(), file.string().c_str());
     RunOptions opt;
     opt.plugin_dirs = plugin_dirs;
@@ -110,6 +147,7 @@ Row run_one(const fs::path& file, const std::vector<std::string>& sets, const st
                  " test tweets, no prediction file";
     }
     row.ok = true;
+    row.full = row.note.empty();
   } catch (const std::exception& ex) {
     row.note = std::string("failed: ") + ex.what();
     std::fprintf(stderr, "ftlab: error: %s\n", ex.what());  // names the file already
@@ -140,12 +178,22 @@ int cmd_suite(int argc, char** argv) {
   std::vector<Row> rows;
   for (const auto& f : files) rows.push_back(run_one(f, sets, plugin_dirs, reg, metric, pred_dir));
 
+  add_pooled_stance(rows, reg, metric, pred_dir);
+  // The average counts the official tasks (per-target stance rows are shown,
+  // not counted); a folder with none of them averages every row.
+  bool any_official = false;
+  for (const auto& r : rows) any_official = any_official || is_official(r.task);
   double sum = 0;
-  bool all_ok = true;
+  size_t counted = 0;
+  bool all_ok = true, any_failed = false;
   std::printf("%-18s %-24s %-10s %s\n", "task", "metric", "score", "results");
   for (const auto& r : rows) {
-    all_ok = all_ok && r.ok && r.score != -1;
-    sum += r.score;
+    any_failed = any_failed || !r.ok;
+    if (!any_official || is_official(r.task)) {
+      all_ok = all_ok && r.ok && r.score != -1;
+      sum += r.score;
+      ++counted;
+    }
     std::printf("%-18s %-24s %-10.4f %s%s%s\n", r.task.c_str(), tweeteval::metric_label(r.task).c_str(),
                 r.ok ? r.score * 100 : -1.0, r.results.c_str(),
                 r.note.empty()      ? ""
@@ -154,12 +202,12 @@ int cmd_suite(int argc, char** argv) {
                 r.note.empty() ? "" : ("(" + r.note + ")").c_str());
   }
   if (all_ok)
-    std::printf("%-18s %-24s %-10.4f (mean of %zu tasks, x100)\n", "TweetEval", "average", sum / rows.size() * 100,
-                rows.size());
+    std::printf("%-18s %-24s %-10.4f (mean of %zu tasks, x100)\n", "TweetEval", "average",
+                sum / static_cast<double>(counted) * 100, counted);
   else
     std::printf("%-18s %-24s %-10s (a task failed: -1, as evaluation_script.py)\n", "TweetEval", "average", "-1");
   if (!pred_dir.empty()) std::printf("predictions: %s\n", pred_dir.c_str());
-  return all_ok ? 0 : 1;
+  return all_ok && !any_failed ? 0 : 1;
 }
 
 }  // namespace

@@ -101,6 +101,33 @@ shared = os.path.normpath(f"{SRC}/../shared/data/tweeteval/datasets")
 if os.path.isdir(shared):
     stdout = suite(["irony", "stance"], shared, f"{OUT}/pred-shared")
     verify(stdout, shared, f"{OUT}/pred-shared", ["irony", "stance"])
+    # five per-target stance runs (as the Cardiff models are trained): the suite pools them
+    targets = ["abortion", "atheism", "climate", "feminist", "hillary"]
+    folder = f"{OUT}/stance-targets"
+    os.makedirs(folder)
+    base = open(f"{SRC}/experiments/tweeteval/stance.toml").read()
+    for t in targets:
+        text = base.replace('task = "stance"', f'task = "stance/{t}"')
+        text = text.replace('name = "tweeteval-stance"', f'name = "tweeteval-stance-{t}"')
+        check(text.count(f'task = "stance/{t}"') >= 2 and f"stance-{t}\"" in text,
+              "stance.toml has experiment.name, dataset.task and metric.task")
+        open(f"{folder}/{t}.toml", "w").write(text)
+    cmd = [FTLAB, "suite", folder, "--predictions", f"{OUT}/pred-targets"]
+    for s in TINY + [f'dataset.path="{shared}"']:
+        cmd += ["--set", s]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    print(out.stdout)
+    check(out.returncode == 0, f"per-target suite exited {out.returncode}: {out.stderr[-2000:]}")
+    m = re.search(r"^stance\s+avg F1 \(against, favor\)\s+([0-9.]+)\s+\(pooled from the five per-target runs\)$",
+                  out.stdout, re.M)
+    check(m is not None, "pooled stance row")
+    ref = subprocess.run([FTLAB, "score", "--task", "stance", "--gold", shared, "--predictions", f"{OUT}/pred-targets"],
+                         capture_output=True, text=True)
+    r = re.search(r"^stance: (\S+) ", ref.stdout, re.M)
+    check(m is not None and r is not None and abs(float(r.group(1)) * 100 - float(m.group(1))) <= 5e-5,
+          f"pooled row vs ftlab score: {ref.stdout[-100:]} {ref.stderr}")
+    avg = re.search(r"^TweetEval\s+average\s+([0-9.]+)\s+\(mean of 1 tasks", out.stdout, re.M)
+    check(m is not None and avg is not None and avg.group(1) == m.group(1), "average counts only the pooled row")
 else:
     print(f"NOTE: {shared} is absent; irony and pooled stance not run")
 
