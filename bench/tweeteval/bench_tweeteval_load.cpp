@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -57,10 +56,14 @@ size_t read_bytes(const fs::path& dir) {
   size_t total = 0;
   for (const auto& e : fs::recursive_directory_iterator(dir, fs::directory_options::follow_directory_symlink)) {
     if (!e.is_regular_file() || e.path().extension() != ".txt") continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    total += ss.str().size();
+    std::FILE* f = std::fopen(e.path().c_str(), "rb");  // as the plugin reads: fread into a string
+    if (f == nullptr) continue;
+    std::string data;
+    char buf[1 << 16];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
+    std::fclose(f);
+    total += data.size();
   }
   return total;
 }
@@ -87,7 +90,6 @@ int main(int argc, char** argv) {
     double load = 0, read = 0;
     for (int t = 0; t < 7; ++t) {
       auto t0 = Clock::now();
-      bytes = r == 0 && t == 0 ? 0 : bytes;
       const size_t b = read_bytes(fs::path(root) / k_tasks[t]);
       const double rs = seconds_since(t0);
       ftl::ComponentSpec spec;
@@ -119,7 +121,8 @@ int main(int argc, char** argv) {
   std::printf("baseline (read the same files, no parsing):    %.1f ms\n", read * 1e3);
   std::printf("ratio load / baseline: %.2f; target < 1000 ms: %s\n", load / read, load < 1.0 ? "met" : "NOT met");
   if (stand_in)
-    std::printf("note: sentiment/train_text.txt is missing from this copy; a 45615-line stand-in cycled from "
-                "emoji's training text was used\n");
+    std::printf(
+        "note: sentiment/train_text.txt is missing from this copy; a 45615-line stand-in cycled from "
+        "emoji's training text was used\n");
   return 0;
 }
