@@ -1,7 +1,8 @@
 // check_library.cpp - plugin-check's library group: the file loads, exports
 // ftl_plugin_entry (and nothing else), negotiates the ABI major, and its
 // descriptor and factory table are well-formed (sizes, versions, names,
-// vtable slots, LibTorch version, no duplicate kind + name).
+// vtable slots, LibTorch version, no duplicate kind + name), and no other
+// library on the host's plugin search path declares the same kind + name.
 #include "plugincheck/checks.hpp"
 #include "plugincheck/probes.hpp"
 #include "plugins/registry.hpp"
@@ -178,6 +179,32 @@ void check_factory(const ftl_plugin_descriptor& d, uint32_t i, std::set<std::pai
   if (ok) r.factory({i, f.kind, f.name});
 }
 
+// The host refuses two libraries that declare the same kind and name.
+void check_search_path(const std::string& path, const ftl_plugin_descriptor& d, Report& r) {
+  r.begin("loading the libraries on the plugin search path");
+  Registry reg;
+  const auto dirs = Registry::search_path({});
+  reg.load_dirs(dirs);
+  std::error_code ec;
+  int clashes = 0;
+  for (uint32_t i = 0; i < d.num_factories; ++i) {
+    const ftl_factory& f = d.factories[i];
+    if (f.name == nullptr) continue;
+    for (const auto& other : reg.factories())
+      if (other.factory->kind == f.kind && std::strcmp(other.factory->name, f.name) == 0 &&
+          !std::filesystem::equivalent(other.library_path, path, ec)) {
+        r.warn(std::string(kind_name(f.kind)) + " '" + f.name + "' is also provided by " + other.library_path +
+               " on the plugin search path; the host refuses both, so remove or rename one");
+        ++clashes;
+      }
+  }
+  if (clashes == 0) {
+    std::string list;
+    for (const auto& dir : dirs) list += (list.empty() ? "" : ", ") + dir;
+    r.pass("no other library on the plugin search path declares the same kind and name (" + list + ")");
+  }
+}
+
 }  // namespace
 
 void check_library(const std::string& path, Report& r) {
@@ -261,6 +288,7 @@ void check_library(const std::string& path, Report& r) {
   r.pass("declares " + std::to_string(d->num_factories) + " factor" + (d->num_factories == 1 ? "y" : "ies"));
   std::set<std::pair<int32_t, std::string>> seen;
   for (uint32_t i = 0; i < d->num_factories; ++i) check_factory(*d, i, seen, r);
+  check_search_path(path, *d, r);
 }
 
 }  // namespace ftl::plugincheck
