@@ -1,0 +1,30 @@
+// svg.hpp - hand-written inline SVG charts for the self-contained HTML report
+// (no JavaScript, no external assets): line charts with axes, ticks and a
+// legend, a confusion-matrix heat map with counts, and a reliability diagram.
+// Limits: linear axes only; NaN points are skipped; labels are escaped.
+#pragma once
+
+#include "analysis/stats.hpp"
+
+#include <string>
+#include <vector>
+
+namespace ftl::analysis {
+
+std::string html_escape(const std::string& s);
+
+struct Series {
+  std::string name;
+  std::vector<double> x, y;
+  bool markers = false;  // draw a dot per point (few points)
+};
+
+std::string svg_line_chart(const std::string& title, const std::string& x_label, const std::string& y_label,
+                           const std::vector<Series>& series, int width = 540, int height = 300);
+
+// counts [C, C] row-major (rows gold, columns predicted); colour = share of the row.
+std::string svg_confusion(const std::vector<std::string>& labels, const std::vector<int64_t>& counts);
+
+std::string svg_reliability(const Calibration& cal, int width = 420, int height = 340);
+
+}  // namespace ftl::analysis

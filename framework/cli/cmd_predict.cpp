@@ -1,0 +1,107 @@
+// cmd_predict.cpp - `ftlab predict --run RUN.h5 [TEXT ...] [--input FILE]
+// [--output FILE.jsonl] [--top-k K]`: classifies new texts with a finished
+// run's tokenizer and weights (analysis/predictor.hpp): label and softmax
+// probability per text, batched. Output: a table on stdout, or JSON Lines
+// ({"text", "label", "probability", "top_k": [{"label", "probability"}]})
+// with --output ("-" = stdout). Limits: --input is read as one text per line
+// (split on "\n", a trailing "\r" removed, empty lines skipped); CPU only.
+#include "analysis/predictor.hpp"
+#include "analysis/stats.hpp"
+#include "cli/command.hpp"
+#include "cli/options.hpp"
+#include "util/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <numeric>
+
+namespace ftl::cli {
+
+namespace {
+
+const char* k_usage =
+    "predict --run RUN.h5 [TEXT ...] [--input FILE] [--output FILE.jsonl] [--top-k K] [--batch-size N] "
+    "[--base-dir DIR] [--plugin-path DIR]...";
+
+std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot open the --input file; give a text file with one text per line");
+  std::vector<std::string> out;
+  for (std::string l; std::getline(in, l);) {
+    if (!l.empty() && l.back() == '\r') l.pop_back();
+    if (!l.empty()) out.push_back(l);
+  }
+  return out;
+}
+
+int cmd_predict(int argc, char** argv) {
+  po::options_description desc("ftlab predict");
+  desc.add_options()("run", po::value<std::string>(), "results file of a finished run (.h5)")(
+      "text", po::value<std::vector<std::string>>(), "texts to classify")("input", po::value<std::string>(),
+                                                                          "file with one text per line")(
+      "output", po::value<std::string>(), "write JSON Lines here ('-' = stdout) instead of a table")(
+      "top-k", po::value<int64_t>()->default_value(3), "labels listed per text in the JSON Lines output")(
+      "batch-size", po::value<int64_t>()->default_value(32), "texts per forward pass")(
+      "base-dir", po::value<std::string>(), "folder the stored experiment's relative paths resolve against")(
+      "plugin-path", po::value<std::vector<std::string>>()->composing(), "extra plugin folder (repeatable)");
+  Parsed p = parse(argc, argv, desc, {"text"}, k_usage, true);
+  if (p.help) return 0;
+  if (!p.vm.count("run")) throw Error(std::string("missing --run RUN.h5; usage: ftlab ") + k_usage);
+  std::vector<std::string> texts = get_or(p.vm, "text", std::vector<std::string>{});
+  if (p.vm.count("input")) {
+    auto more = read_lines(p.vm["input"].as<std::string>());
+    texts.insert(texts.end(), more.begin(), more.end());
+  }
+  if (texts.empty()) throw Error(std::string("no texts to classify: give TEXT arguments or --input FILE"));
+  const int64_t top_k = p.vm["top-k"].as<int64_t>(), batch = p.vm["batch-size"].as<int64_t>();
+  if (top_k < 1) throw Error("--top-k must be at least 1");
+  if (batch < 1) throw Error("--batch-size must be at least 1");
+
+  auto pred = analysis::predictor_load(p.vm["run"].as<std::string>(), get_or(p.vm, "base-dir", std::string()),
+                                       get_or(p.vm, "plugin-path", std::vector<std::string>{}));
+  const std::vector<float> logits = analysis::predictor_logits(*pred, texts, batch);  // [n, C]
+  const int64_t c = pred->num_labels();
+  const auto& names = pred->run->label_names;
+
+  const bool jsonl = p.vm.count("output") != 0;
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (jsonl && p.vm["output"].as<std::string>() != "-") {
+    file.open(p.vm["output"].as<std::string>(), std::ios::binary);
+    if (!file) throw Error(p.vm["output"].as<std::string>() + ": cannot write the --output file; check the folder");
+    out = &file;
+  }
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const auto prob = analysis::softmax_row(logits.data() + static_cast<int64_t>(i) * c, c);  // [C]
+    std::vector<int64_t> order(static_cast<size_t>(c));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return prob[a] > prob[b]; });
+    const int64_t best = order[0];
+    if (!jsonl) {
+      std::printf("%-12s %.4f  %s\n", names[best].c_str(), prob[best], texts[i].c_str());
+      continue;
+    }
+    nlohmann::json j;
+    j["text"] = texts[i];
+    j["label"] = names[best];
+    j["probability"] = prob[best];
+    j["top_k"] = nlohmann::json::array();
+    for (int64_t k = 0; k < std::min(top_k, c); ++k)
+      j["top_k"].push_back({{"label", names[order[k]]}, {"probability", prob[order[k]]}});
+    *out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  }
+  if (file.is_open() && !file) throw Error(p.vm["output"].as<std::string>() + ": write failed (disk full?)");
+  if (jsonl && file.is_open())
+    std::fprintf(stderr, "predictions: %s (%zu texts)\n", p.vm["output"].as<std::string>().c_str(), texts.size());
+  return 0;
+}
+
+}  // namespace
+
+FTL_COMMAND(predict, "predict", k_usage, "classify texts with a finished run's tokenizer and weights", cmd_predict);
+
+}  // namespace ftl::cli
