@@ -11,6 +11,7 @@ PACKAGES=(
   libutf8proc-dev libicu-dev               # tokenizers: Unicode categories, NFD (utf8proc); Unicode age (ICU)
   catch2
   python3 python3-h5py python3-numpy python3-sklearn   # independent checks of results files
+  python3-torch                            # tests/hf: hand-written checkpoints and a plain-PyTorch reference forward
 )
 
 missing=()

@@ -124,7 +124,8 @@ torch::Tensor BackboneImpl::forward(const torch::Tensor& input_ids, const torch:
 
 HeadImpl::HeadImpl(const Config& c) {
   dense = register_module("dense", nn::Linear(c.hidden_size, c.hidden_size));
-  dropout = register_module("dropout", nn::Dropout(c.hidden_dropout_prob));
+  dropout =
+      register_module("dropout", nn::Dropout(c.classifier_dropout >= 0 ? c.classifier_dropout : c.hidden_dropout_prob));
   out_proj = register_module("out_proj", nn::Linear(c.hidden_size, c.num_labels));
 }
 

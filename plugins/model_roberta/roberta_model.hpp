@@ -7,6 +7,8 @@
 
 #include <torch/torch.h>
 
+#include "../common_hf/hf_arch.hpp"
+
 namespace roberta {
 
 struct Config {
@@ -22,6 +24,7 @@ struct Config {
   double layer_norm_eps = 1e-5;
   double hidden_dropout_prob = 0.1;
   double attention_probs_dropout_prob = 0.1;
+  double classifier_dropout = -1.0;  // < 0: use hidden_dropout_prob (config.json null)
   double initializer_range = 0.02;
 };
 
@@ -103,13 +106,16 @@ struct HeadImpl : torch::nn::Module {
 };
 TORCH_MODULE(Head);
 
-struct ClassifierImpl : torch::nn::Module {
+struct ClassifierImpl : hf::NetImpl {
   explicit ClassifierImpl(const Config& c);
-  torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask);
+  torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask) override;
   Backbone roberta{nullptr};
   Head classifier{nullptr};
 };
 TORCH_MODULE(Classifier);
+
+// The architecture description the shared plugin glue uses (model_roberta.cpp).
+const hf::Arch& arch();
 
 // Hugging Face's _init_weights: Linear/Embedding weights N(0, initializer_range)
 // drawn from gen, biases 0, padding rows 0, LayerNorm weight 1 and bias 0.

@@ -1,0 +1,207 @@
+// cmd_export.cpp - `ftlab export RUN.h5 --format hf --out DIR`: a finished
+// run's final weights as a Hugging Face folder that
+// transformers.AutoModelForSequenceClassification.from_pretrained(DIR) loads:
+// config.json (written by the model plugin itself, created from the run's
+// stored [model] table with `export_dir`; the host adds id2label/label2id),
+// model.safetensors (model/weights/<HF name>, checked against the plugin's
+// parameter names and shapes; header padded to 8 bytes, {"format":"pt"}) and
+// the tokenizer files found in the folders the run's [tokenizer] table names.
+// The host knows no architecture: it never looks at the plugin name.
+// Limits: relative paths in the stored experiment resolve against the stored
+// experiment file's folder (or --base-dir); a checkpoint the run started from
+// must still exist there (the plugin rereads its config.json).
+#include "cli/command.hpp"
+#include "cli/options.hpp"
+#include "plugins/registry.hpp"
+#include "results/h5.hpp"
+#include "results/schema.hpp"
+#include "train/model.hpp"
+#include "util/error.hpp"
+
+#include "safetensors.hpp"
+
+#include <toml++/toml.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace ftl::cli {
+
+namespace {
+
+const char* k_usage = "export RUN.h5 --format hf --out DIR [--base-dir DIR] [--plugin-path DIR]...";
+
+// Tokenizer files transformers' AutoTokenizer reads, in any tokenizer folder.
+const char* const k_tokenizer_files[] = {
+    "vocab.json",       "merges.txt", "vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+    "added_tokens.json"};
+
+std::string resolve(const std::string& base, const std::string& p) {
+  return fs::path(p).is_absolute() ? p : (fs::path(base) / p).lexically_normal().string();
+}
+
+std::string attr_or(hid_t obj, const char* name) {
+  return H5Aexists(obj, name) > 0 ? h5::read_attr_string(obj, name) : std::string();
+}
+
+// Copies the tokenizer files of every folder (or file) a [tokenizer] string value names.
+std::vector<std::string> copy_tokenizer_files(const toml::table* tok, const std::string& base, const std::string& out) {
+  std::vector<std::string> copied;
+  if (tok == nullptr) return copied;
+  for (const auto& [key, node] : *tok) {
+    auto s = node.value_exact<std::string>();
+    if (!s || key.str() == "plugin") continue;
+    const std::string p = resolve(base, *s);
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      for (const char* name : k_tokenizer_files)
+        if (fs::is_regular_file(fs::path(p) / name, ec)) {
+          fs::copy_file(fs::path(p) / name, fs::path(out) / name, fs::copy_options::overwrite_existing);
+          copied.push_back(name);
+        }
+    } else if (fs::is_regular_file(p, ec)) {
+      for (const char* name : k_tokenizer_files)
+        if (fs::path(p).filename() == name) {
+          fs::copy_file(p, fs::path(out) / name, fs::copy_options::overwrite_existing);
+          copied.push_back(name);
+        }
+    }
+  }
+  return copied;
+}
+
+int cmd_export(int argc, char** argv) {
+  po::options_description desc("ftlab export");
+  desc.add_options()("run", po::value<std::string>(), "results file of a finished run")(
+      "format", po::value<std::string>()->default_value("hf"), "output format: hf (Hugging Face folder)")(
+      "out", po::value<std::string>(), "folder to write (created; existing files are replaced)")(
+      "base-dir", po::value<std::string>(), "folder relative paths of the stored experiment resolve against")(
+      "plugin-path", po::value<std::vector<std::string>>()->composing(), "extra plugin folder (repeatable)");
+  Parsed p = parse(argc, argv, desc, {"run"}, k_usage);
+  if (p.help) return 0;
+  if (!p.vm.count("run")) throw Error(std::string("missing the results file; usage: ftlab ") + k_usage);
+  if (!p.vm.count("out")) throw Error(std::string("missing --out DIR; usage: ftlab ") + k_usage);
+  const std::string format = p.vm["format"].as<std::string>();
+  if (format != "hf") throw Error("--format " + format + ": unknown format; the only one is hf (Hugging Face)");
+  const std::string path = p.vm["run"].as<std::string>();
+  const std::string out = fs::absolute(p.vm["out"].as<std::string>()).lexically_normal().string();
+
+  // ---- the run: stored experiment, labels, final weights
+  h5::Handle f = h5::open_file(path, false);
+  const hid_t root = f.id();
+  if (attr_or(root, schema::k_attr_format) != schema::k_format)
+    throw Error(path + ": not an ftlab results file (no format = \"ftlab-results\" attribute)");
+  if (!h5::exists(root, schema::k_weights))
+    throw Error(path + ": no final weights (model/weights): the run did not finish; export a finished run");
+  h5::Handle cfg = h5::open_group(root, schema::k_config);
+  const std::string experiment_toml = h5::read_attr_string(cfg.id(), "experiment_toml");
+  const std::string experiment_path = attr_or(cfg.id(), "experiment_path");
+  const std::string base = p.vm.count("base-dir") ? fs::absolute(p.vm["base-dir"].as<std::string>()).string()
+                                                  : fs::absolute(experiment_path).parent_path().string();
+  std::vector<std::string> labels;
+  if (h5::exists(root, schema::k_data)) {
+    h5::Handle d = h5::open_group(root, schema::k_data);
+    labels = h5::read_strings(d.id(), "label_names");
+  }
+  toml::table doc;
+  try {
+    doc = toml::parse(experiment_toml);
+  } catch (const toml::parse_error& e) {
+    throw Error(path + ": stored experiment TOML does not parse: " + std::string(e.description()));
+  }
+  toml::table* model_table = doc["model"].as_table();
+  if (model_table == nullptr || !(*model_table)["plugin"].is_string())
+    throw Error(path + ": the stored experiment has no [model] plugin");
+  const std::string plugin = *(*model_table)["plugin"].value<std::string>();
+
+  // ---- the model plugin writes its own config.json (export_dir)
+  std::vector<std::string> dirs;
+  if (p.vm.count("plugin-path")) dirs = p.vm["plugin-path"].as<std::vector<std::string>>();
+  if (const toml::array* pp = doc["experiment"]["plugin_path"].as_array())
+    for (const auto& n : *pp)
+      if (auto s = n.value_exact<std::string>()) dirs.push_back(resolve(base, *s));
+  Registry registry;
+  registry.load_dirs(Registry::search_path(dirs));
+  fs::create_directories(out);
+  toml::table t = *model_table;
+  t.erase("plugin");
+  t.insert_or_assign("export_dir", out);
+  std::ostringstream ss;
+  ss << t;
+  ComponentSpec spec;
+  spec.toml = ss.str();
+  spec.base_dir = base;
+  spec.where = path + ": [model]";
+  spec.threads = 1;
+  Model model(registry.find(FTL_KIND_MODEL, plugin), spec);
+  const std::string config_path = out + "/config.json";
+  std::ifstream cin(config_path);
+  if (!cin)
+    throw Error("the '" + plugin + "' model plugin wrote no " + config_path +
+                " (it does not support export_dir); this plugin cannot be exported to Hugging Face format");
+  nlohmann::ordered_json config = nlohmann::ordered_json::parse(cin, nullptr, false);
+  cin.close();
+  if (config.is_discarded() || !config.is_object()) throw Error(config_path + ": the model plugin wrote invalid JSON");
+
+  // ---- weights: every parameter, names and shapes as the plugin has them
+  h5::Handle w = h5::open_group(root, schema::k_weights);
+  std::vector<std::vector<float>> data;
+  std::vector<safetensors::WriteTensor> tensors;
+  data.reserve(model.params().size());
+  for (const auto& prm : model.params()) {
+    if (!h5::exists(w.id(), prm.name))
+      throw Error(path + ": model/weights lacks '" + prm.name + "', which the '" + plugin +
+                  "' model has; was the run made with another model configuration?");
+    std::vector<int64_t> shape;
+    data.push_back(h5::read<float>(w.id(), prm.name, &shape));
+    std::vector<int64_t> want(prm.value.sizes().begin(), prm.value.sizes().end());
+    if (shape != want)
+      throw Error(path + ": model/weights/" + prm.name +
+                  " has another shape than the model the stored "
+                  "experiment builds; was the run made with another model configuration?");
+    tensors.push_back({prm.name, "F32", shape, data.back().data()});
+  }
+  const size_t stored = h5::children(root, schema::k_weights).size();
+  if (stored != model.params().size())
+    throw Error(path + ": model/weights holds " + std::to_string(stored) + " tensors but the model has " +
+                std::to_string(model.params().size()));
+  safetensors::write_file(out + "/model.safetensors", std::move(tensors), {{"format", "pt"}});
+
+  // ---- labels into config.json
+  if (!labels.empty()) {
+    nlohmann::ordered_json id2label = nlohmann::ordered_json::object(), label2id = nlohmann::ordered_json::object();
+    for (size_t i = 0; i < labels.size(); ++i) {
+      id2label[std::to_string(i)] = labels[i];
+      label2id[labels[i]] = static_cast<int64_t>(i);
+    }
+    config["id2label"] = id2label;
+    config["label2id"] = label2id;
+  }
+  std::ofstream cout(config_path);
+  cout << config.dump(2) << "\n";
+  cout.close();
+  if (!cout) throw Error(config_path + ": cannot write");
+
+  const auto copied = copy_tokenizer_files(doc["tokenizer"].as_table(), base, out);
+  std::string files;
+  for (const auto& c : copied) files += " " + c;
+  std::fprintf(
+      stderr, "exported %zu tensors, %zu labels%s%s\n", model.params().size(), labels.size(),
+      copied.empty() ? "; no tokenizer files found in the [tokenizer] folders" : "; tokenizer:", files.c_str());
+  std::printf("%s\n", out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+FTL_COMMAND(export, "export", k_usage,
+            "write a finished run's model as a Hugging Face folder (config.json, "
+            "model.safetensors, tokenizer files)",
+            cmd_export);
+
+}  // namespace ftl::cli

@@ -1,0 +1,29 @@
+// hf_config.hpp - resolves an architecture's sizes from the [model] TOML table
+// and, when `checkpoint` names a hub folder, from its config.json: sizes must
+// agree when given twice, the tokenizer's vocab_size must fit the embedding
+// table, pad_token_id must match, dropout-like options in TOML override.
+#pragma once
+
+#include <ftlab/sdk.hpp>
+
+#include "hf_arch.hpp"
+
+namespace hf {
+
+struct Settings {
+  Values values;                   // every Arch field, resolved
+  std::string checkpoint;          // hub folder, "" for random init
+  std::string export_dir;          // "" unless exporting
+  std::string autocast = "none";   // injected by the host: none, bf16, fp16
+  nlohmann::json checkpoint_json;  // config.json of the checkpoint (null without one)
+};
+
+// Reads every key (unknown keys are rejected by c.finish()).
+Settings resolve_settings(const Arch& arch, ftl::sdk::Config& c);
+
+// config.json for transformers: model_type, architectures, every field, arch extras.
+nlohmann::ordered_json export_config(const Arch& arch, const Values& v);
+
+std::string format_number(double v, bool integer);
+
+}  // namespace hf
