@@ -3,6 +3,7 @@
 // and the special-token templates with token type ids
 //   RoBERTa: <s> A </s>   and  <s> A </s></s> B </s>   (type ids all 0)
 //   BERT:    [CLS] A [SEP] and [CLS] A [SEP] B [SEP]   (type ids 0.. then 1 for B [SEP])
+//   GPT-2:   A  and  A B                               (type ids 0.. then 1 for B)
 // Without special tokens a pair is A B with the same type ids (BERT 0.. 1..,
 // RoBERTa all 0), as Hugging Face's post-processors give.
 // Limits: right-side truncation only (the Hugging Face default).
@@ -18,9 +19,10 @@ struct Template {
   int32_t cls = -1;          // first token (<s>, [CLS])
   int32_t sep = -1;          // after each text (</s>, [SEP])
   bool double_sep = false;   // RoBERTa puts </s></s> between A and B
+  bool none = false;         // no special tokens at all (GPT-2's ByteLevel post-processor)
   int32_t pair_type_id = 0;  // type id of B's part (BERT 1, RoBERTa 0)
 
-  size_t added(bool pair) const { return pair ? (double_sep ? 4u : 3u) : 2u; }
+  size_t added(bool pair) const { return none ? 0u : pair ? (double_sep ? 4u : 3u) : 2u; }
 };
 
 // Cuts a (and b when given) so that both fit max_length minus the tokens the
@@ -51,6 +53,7 @@ inline void truncate(std::vector<int32_t>& a, std::vector<int32_t>* b, size_t ma
 inline void apply(const Template& t, bool special, const std::vector<int32_t>& a, const std::vector<int32_t>* b,
                   std::vector<int32_t>& ids, std::vector<int32_t>* type_ids) {
   ids.clear();
+  special = special && !t.none;
   if (special) ids.push_back(t.cls);
   ids.insert(ids.end(), a.begin(), a.end());
   if (special) ids.push_back(t.sep);

@@ -3,7 +3,8 @@
 // invalid UTF-8 replaced by U+FFFD -> added/special tokens matched in raw text
 // (`<mask>` absorbs the whitespace before it) -> GPT-2 regex (PCRE2) -> BPE
 // with a word cache -> RoBERTa template `<s> A </s>` / `<s> A </s></s> B </s>`
-// (type ids all 0) -> longest-first truncation to max_length.
+// (type ids all 0) -> longest-first truncation to max_length. A vocabulary
+// without <s> but with <|endoftext|> (GPT-2) gets no template, as on the hub.
 // Config keys: path (required), max_length (512), add_prefix_space (false, or
 // tokenizer.json's), bos_token, eos_token, pad_token, unk_token, mask_token.
 // Thread-safe after create().
@@ -66,6 +67,7 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
   if (t->max_length < 4) throw ftl::sdk::config_error("max_length", "max_length must be at least 4");
   const bool has_prefix = c.has("add_prefix_space");
   const bool prefix = c.get<bool>("add_prefix_space", false);
+  const bool has_bos = c.has("bos_token"), has_pad = c.has("pad_token");
   const std::string bos = c.get<std::string>("bos_token", "<s>");
   const std::string eos = c.get<std::string>("eos_token", "</s>");
   const std::string pad = c.get<std::string>("pad_token", "<pad>");
@@ -86,22 +88,34 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
                                             "; set it to a token the vocabulary has");
     return id;
   };
-  t->tmpl.cls = need("bos_token", bos);
-  t->tmpl.sep = need("eos_token", eos);
-  t->tmpl.double_sep = true;
-  t->tmpl.pair_type_id = 0;
-  t->pad = need("pad_token", pad);
-  const int32_t unk_id = need("unk_token", unk);
-  if (!files.added.empty()) {
-    for (const auto& a : files.added) t->added.add(a);
-  } else {  // the hub's RoBERTa flags: only <mask> has lstrip
-    t->added.add({bos, t->tmpl.cls, false, false});
-    t->added.add({eos, t->tmpl.sep, false, false});
-    t->added.add({pad, t->pad, false, false});
-    t->added.add({unk, unk_id, false, false});
-    int32_t mask_id = t->model->find(mask);  // optional: GPT-2 has no mask token
-    if (mask_id >= 0) t->added.add({mask, mask_id, true, false});
+  // GPT-2 style: no <s> in the vocabulary and no bos_token in the TOML. Like
+  // the hub's GPT-2 tokenizer: <|endoftext|> is the one special token (also
+  // used for padding here) and no template is added.
+  const std::string eot = "<|endoftext|>";
+  if (!has_bos && t->model->find(bos) < 0 && t->model->find(eot) >= 0) {
+    const int32_t id = t->model->find(eot);
+    t->tmpl.cls = t->tmpl.sep = id;
+    t->tmpl.none = true;
+    t->tmpl.pair_type_id = 1;
+    t->pad = has_pad ? need("pad_token", pad) : id;
+    if (files.added.empty()) t->added.add({eot, id, false, false});
+  } else {
+    t->tmpl.cls = need("bos_token", bos);
+    t->tmpl.sep = need("eos_token", eos);
+    t->tmpl.double_sep = true;
+    t->tmpl.pair_type_id = 0;
+    t->pad = need("pad_token", pad);
+    const int32_t unk_id = need("unk_token", unk);
+    if (files.added.empty()) {  // the hub's RoBERTa flags: only <mask> has lstrip
+      t->added.add({bos, t->tmpl.cls, false, false});
+      t->added.add({eos, t->tmpl.sep, false, false});
+      t->added.add({pad, t->pad, false, false});
+      t->added.add({unk, unk_id, false, false});
+      int32_t mask_id = t->model->find(mask);  // optional
+      if (mask_id >= 0) t->added.add({mask, mask_id, true, false});
+    }
   }
+  for (const auto& a : files.added) t->added.add(a);
   *out = reinterpret_cast<ftl_instance*>(t.release());
   return FTL_OK;
   FTL_GUARD_END(err)

@@ -7,6 +7,10 @@
 set -euo pipefail
 ftlab="$1" dir="$2" fx="$3" name="$4" mode="$5"
 shift 5
+if [ ! -d "$dir" ]; then
+  echo "SKIP: $dir is missing (the shared vocabularies are not beside this checkout)"
+  exit 77
+fi
 flags=()
 [ "$mode" = special ] && flags+=(--special)
 tmp="$(mktemp -d)"

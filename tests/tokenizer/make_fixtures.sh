@@ -10,7 +10,8 @@
 # lines (invalid UTF-8, NUL bytes, <mask> spacing, long words, rare Unicode).
 # <name>.<plain|special>.ids.gz: the peer's ids, one line per text, for
 # roberta (= experiments/assets/roberta-base) and bert-base-uncased
-# (= experiments/assets/bert-base-uncased/vocab.txt).
+# (= experiments/assets/bert-base-uncased/vocab.txt), and gpt2 (its files are
+# not in the repository: that test reads ../shared/vocab/gpt2 or is skipped).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -28,12 +29,12 @@ done > "$tmp/texts.txt"
 cat "$shared/peers/tricky.txt" >> "$tmp/texts.txt"
 /usr/bin/python3 "$here/edge_cases.py" >> "$tmp/texts.txt"
 
-for tok in roberta bert-base-uncased; do
+for tok in roberta bert-base-uncased gpt2; do
   node "$peers/encode.js" --tokenizer "$tok" "$tmp/texts.txt" "$tmp/$tok.plain.ids" 2>/dev/null
   node "$peers/encode.js" --tokenizer "$tok" --special "$tmp/texts.txt" "$tmp/$tok.special.ids" 2>/dev/null
 done
 [ "$(wc -l < "$tmp/texts.txt")" = "$(wc -l < "$tmp/roberta.plain.ids")" ] || { echo "line counts differ" >&2; exit 1; }
-for f in texts.txt roberta.plain.ids roberta.special.ids bert-base-uncased.plain.ids bert-base-uncased.special.ids; do
+for f in texts.txt {roberta,bert-base-uncased,gpt2}.{plain,special}.ids; do
   gzip -9nc "$tmp/$f" > "$out/$f.gz"
 done
 echo "fixtures: $(wc -l < "$tmp/texts.txt") lines -> $out"
