@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -167,6 +168,24 @@ RunInfo run_info_read(const std::string& path, const std::string& split) {
   else
     read_table_metrics(root, split, r);
   return r;
+}
+
+std::string config_value(const RunInfo& r, const std::string& key) {
+  auto it = r.config.find(key);
+  return it == r.config.end() ? "-" : it->second;
+}
+
+std::vector<std::string> config_keys_differing(const std::vector<const RunInfo*>& runs) {
+  std::set<std::string> all;
+  for (const RunInfo* r : runs)
+    for (const auto& kv : r->config) all.insert(kv.first);
+  std::vector<std::string> out;
+  for (const auto& k : all) {
+    const std::string v0 = config_value(*runs[0], k);
+    if (std::any_of(runs.begin(), runs.end(), [&](const RunInfo* r) { return config_value(*r, k) != v0; }))
+      out.push_back(k);
+  }
+  return out;
 }
 
 std::map<std::string, std::string> toml_flatten(const std::string& text) {

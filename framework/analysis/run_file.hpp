@@ -31,6 +31,11 @@ std::vector<std::string> run_files_expand(const std::vector<std::string>& args);
 // metrics/validation at summary/best_step, else the last row).
 RunInfo run_info_read(const std::string& path, const std::string& split);
 
+// The flattened config keys whose value differs between the runs (a key
+// missing from a run counts as the value "-"), sorted.
+std::vector<std::string> config_keys_differing(const std::vector<const RunInfo*>& runs);
+std::string config_value(const RunInfo& r, const std::string& key);  // "-" when absent
+
 // Every leaf of a TOML document as "section.key" -> value as TOML text.
 std::map<std::string, std::string> toml_flatten(const std::string& text);
 

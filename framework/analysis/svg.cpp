@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace ftl::analysis {
 
@@ -123,7 +124,9 @@ std::string svg_line_chart(const std::string& title, const std::string& x_label,
     std::string pts;
     for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
       if (std::isfinite(s.x[i]) && std::isfinite(s.y[i])) pts += fmt("%.1f,", X(s.x[i])) + fmt("%.1f ", Y(s.y[i]));
-    o += std::string("<polyline fill=\"none\" stroke=\"") + col + "\" stroke-width=\"1.6\" points=\"" + pts + "\"/>\n";
+    if (s.line)
+      o +=
+          std::string("<polyline fill=\"none\" stroke=\"") + col + "\" stroke-width=\"1.6\" points=\"" + pts + "\"/>\n";
     if (s.markers)
       for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
         if (std::isfinite(s.x[i]) && std::isfinite(s.y[i]))
@@ -176,6 +179,60 @@ std::string svg_confusion(const std::vector<std::string>& labels, const std::vec
          fmt("%.1f", mt + cell * c + 8) + ") rotate(45)\">" + html_escape(labels[i]) + "</text>\n";
   }
   return o + "</svg>\n";
+}
+
+std::string svg_metric_vs_key(const std::string& key, const std::string& metric, const std::vector<std::string>& values,
+                              const std::vector<double>& ys, int width, int height) {
+  // Numeric when every value parses completely as a number.
+  std::vector<double> xs;
+  bool numeric = true;
+  for (const auto& v : values) {
+    char* end = nullptr;
+    const double d = std::strtod(v.c_str(), &end);
+    if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(d)) {
+      numeric = false;
+      break;
+    }
+    xs.push_back(d);
+  }
+  std::vector<std::string> cats;
+  bool logx = false;
+  if (numeric) {
+    const auto [mn, mx] = std::minmax_element(xs.begin(), xs.end());
+    logx = *mn > 0 && *mx / *mn >= 20;
+    if (logx)
+      for (auto& x : xs) x = std::log10(x);
+  } else {
+    cats = values;
+    std::sort(cats.begin(), cats.end());
+    cats.erase(std::unique(cats.begin(), cats.end()), cats.end());
+    xs.clear();
+    for (const auto& v : values)
+      xs.push_back(static_cast<double>(std::lower_bound(cats.begin(), cats.end(), v) - cats.begin()));
+  }
+  // Mean per distinct x.
+  std::vector<size_t> order(xs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return xs[a] < xs[b]; });
+  Series mean{"mean over runs", {}, {}, true}, runs{"one run", {}, {}, true};
+  for (size_t k = 0; k < order.size();) {
+    size_t j = k;
+    double acc = 0;
+    while (j < order.size() && xs[order[j]] == xs[order[k]]) acc += ys[order[j++]];
+    mean.x.push_back(xs[order[k]]);
+    mean.y.push_back(acc / static_cast<double>(j - k));
+    k = j;
+  }
+  runs.x = xs;
+  runs.y = ys;
+  runs.markers = true;
+  runs.line = false;
+  std::string x_label = logx ? key + " (log10)" : key;
+  if (!cats.empty()) {  // categories: their names in the axis label
+    x_label += ":";
+    for (size_t c = 0; c < cats.size(); ++c) x_label += (c ? ", " : " ") + std::to_string(c) + " = " + cats[c];
+  }
+  return svg_line_chart(metric + " vs " + key, x_label, metric, {runs, mean}, width, height);  // mean on top
 }
 
 std::string svg_reliability(const Calibration& cal, int width, int height) {

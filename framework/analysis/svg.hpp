@@ -17,6 +17,7 @@ struct Series {
   std::string name;
   std::vector<double> x, y;
   bool markers = false;  // draw a dot per point (few points)
+  bool line = true;      // false: dots only
 };
 
 std::string svg_line_chart(const std::string& title, const std::string& x_label, const std::string& y_label,
@@ -24,6 +25,12 @@ std::string svg_line_chart(const std::string& title, const std::string& x_label,
 
 // counts [C, C] row-major (rows gold, columns predicted); colour = share of the row.
 std::string svg_confusion(const std::vector<std::string>& labels, const std::vector<int64_t>& counts);
+
+// A metric against one config key over runs: a dot per run, a line through
+// the mean per value. Numeric values on a linear axis (log10 when all are
+// positive and span 20x or more); other values as categories in sorted order.
+std::string svg_metric_vs_key(const std::string& key, const std::string& metric, const std::vector<std::string>& values,
+                              const std::vector<double>& metric_values, int width = 420, int height = 300);
 
 std::string svg_reliability(const Calibration& cal, int width = 420, int height = 340);
 

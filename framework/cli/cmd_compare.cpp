@@ -45,11 +45,6 @@ std::vector<std::string> split_commas(const std::string& s) {
   return out;
 }
 
-std::string value_of(const RunInfo& r, const std::string& key) {
-  auto it = r.config.find(key);
-  return it == r.config.end() ? "-" : it->second;
-}
-
 // "learning_rate" -> "train.learning_rate" when exactly one flattened key ends so.
 std::string resolve_key(const std::string& key, const std::set<std::string>& all) {
   if (all.count(key)) return key;
@@ -190,8 +185,10 @@ int cmd_compare(int argc, char** argv) {
   };
   if (usable.empty()) {
     print_skipped();
-    throw Error("no complete run with a " + split + " metric '" + metric + "' among " + std::to_string(files.size()) +
-                " file(s)");
+    throw Error(ok.empty() ? "no complete run among " + std::to_string(files.size()) +
+                                 " file(s); see the list above for why each was skipped"
+                           : "no complete run with a " + split + " metric '" + metric + "' among " +
+                                 std::to_string(files.size()) + " file(s)");
   }
   const bool lower_better = metric.size() >= 4 && metric.compare(metric.size() - 4, 4, "loss") == 0;
   auto better = [&](double a, double b) { return lower_better ? a < b : a > b; };
@@ -205,11 +202,7 @@ int cmd_compare(int argc, char** argv) {
   if (grouped) {
     for (const auto& k : split_commas(p.vm["group-by"].as<std::string>())) key_cols.push_back(resolve_key(k, all_keys));
   } else {
-    for (const auto& k : all_keys) {
-      const std::string v0 = value_of(*usable[0], k);
-      if (std::any_of(usable.begin(), usable.end(), [&](const RunInfo* r) { return value_of(*r, k) != v0; }))
-        key_cols.push_back(k);
-    }
+    key_cols = analysis::config_keys_differing(usable);
   }
 
   std::vector<Row> rows;
@@ -217,7 +210,7 @@ int cmd_compare(int argc, char** argv) {
     std::map<std::vector<std::string>, std::vector<const RunInfo*>> groups;
     for (const RunInfo* r : usable) {
       std::vector<std::string> k;
-      for (const auto& c : key_cols) k.push_back(value_of(*r, c));
+      for (const auto& c : key_cols) k.push_back(analysis::config_value(*r, c));
       groups[k].push_back(r);
     }
     for (auto& [k, runs] : groups) {
@@ -235,7 +228,7 @@ int cmd_compare(int argc, char** argv) {
   } else {
     for (const RunInfo* r : usable) {
       Row row;
-      for (const auto& c : key_cols) row.keys.push_back(value_of(*r, c));
+      for (const auto& c : key_cols) row.keys.push_back(analysis::config_value(*r, c));
       row.value = analysis::mean_std({r->metrics.at(metric)});
       row.best = r;
       row.runs = 1;

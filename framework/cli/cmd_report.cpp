@@ -7,12 +7,14 @@
 // logits (eval/test/final, or the last validation evaluation when the run
 // has no test predictions); texts come from the dataset rebuilt from the
 // stored experiment, in dataset order like the logits.
-// Limits: one run per page (a sweep folder's comparison plots are not done
-// yet); when the dataset cannot be rebuilt the page says why and shows
+// Given a folder (a sweep), it writes the comparison page instead
+// (analysis/sweep_report.hpp: the metric against each swept key).
+// Limits: when the dataset cannot be rebuilt the page says why and shows
 // example indices without texts.
 #include "analysis/report_html.hpp"
 #include "analysis/run_components.hpp"
 #include "analysis/run_file.hpp"
+#include "analysis/sweep_report.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "results/h5.hpp"
@@ -29,7 +31,9 @@ namespace ftl::cli {
 
 namespace {
 
-const char* k_usage = "report RUN.h5 [--out report.html] [--errors N] [--base-dir DIR] [--plugin-path DIR]...";
+const char* k_usage =
+    "report RUN.h5|FOLDER [--out report.html] [--errors N] [--metric M] [--split S] [--base-dir DIR] "
+    "[--plugin-path DIR]...";
 
 std::string attr_or(hid_t obj, const char* name, const std::string& fallback = "-") {
   return H5Aexists(obj, name) > 0 ? h5::read_attr_string(obj, name) : fallback;
@@ -85,17 +89,24 @@ int cmd_report(int argc, char** argv) {
   desc.add_options()("run", po::value<std::string>(), "results file of a finished run (.h5)")(
       "out", po::value<std::string>(), "HTML file to write (default: RUN.html next to the run)")(
       "errors", po::value<int64_t>()->default_value(20), "how many of the most confident errors to list")(
+      "metric", po::value<std::string>(), "folder: the metric charted (default: macro_f1 if the runs have it)")(
+      "split", po::value<std::string>()->default_value("test"), "folder: test or validation (as ftlab compare)")(
       "base-dir", po::value<std::string>(), "folder the stored experiment's relative paths resolve against")(
       "plugin-path", po::value<std::vector<std::string>>()->composing(), "extra plugin folder (repeatable)");
   Parsed p = parse(argc, argv, desc, {"run"}, k_usage);
   if (p.help) return 0;
   if (!p.vm.count("run")) throw Error(std::string("missing the results file; usage: ftlab ") + k_usage);
   const std::string path = p.vm["run"].as<std::string>();
-  if (std::filesystem::is_directory(path))
-    throw Error(path +
-                ": is a folder; ftlab report takes one run file (comparison pages for sweep folders are not "
-                "implemented yet: use ftlab compare " +
-                path + ")");
+  if (std::filesystem::is_directory(path)) {  // a sweep folder: the comparison page
+    std::string out = get_or(p.vm, "out", std::string());
+    if (out.empty()) out = (std::filesystem::path(path) / "report.html").string();
+    const std::string html =
+        analysis::sweep_report_html(path, get_or(p.vm, "metric", std::string()), p.vm["split"].as<std::string>());
+    std::ofstream o(out, std::ios::binary);
+    if (!o || !(o << html)) throw Error(out + ": cannot write the report; check that the folder exists");
+    std::printf("report: %s\n", out.c_str());
+    return 0;
+  }
   const auto info = analysis::run_info_read(path, "test");
   if (info.state != analysis::RunState::ok) throw Error(path + ": " + info.problem + "; report needs a complete run");
   std::string out = get_or(p.vm, "out", std::string());

@@ -9,7 +9,7 @@ McNemar p-value (scipy.stats.binomtest); predict's probabilities (softmax of
 the logits `ftlab run` stored for the same test texts); report's per-class
 precision/recall/F1/support, confusion matrix, ECE and most confident errors
 (from the JSON block the page embeds), and that the page loads nothing
-from outside. Run with /usr/bin/python3 (Debian's h5py, sklearn, scipy).
+from outside; the folder page of `ftlab report DIR` (charts per differing key). Run with /usr/bin/python3 (Debian's h5py, sklearn, scipy).
 """
 import csv
 import io
@@ -158,6 +158,17 @@ for e in data["errors"]:
 check(re.search(r'\b(src|href)\s*=', html) is None and "<link" not in html, "the page loads nothing from outside")
 for part in ("training loss per step", "validation metrics per evaluation", "predicted label", "reliability"):
     check(part in html, f"the page has '{part}'")
+
+# ---- report over a folder (a sweep): the metric against each key that differs, the runs, the skipped files
+sweep_html = os.path.join(work, "sweep.html")
+run("report", runs, "--out", sweep_html, "--metric", "accuracy")
+page = open(sweep_html, encoding="utf-8").read()
+for key in ("train.learning_rate", "experiment.seed"):
+    check(f"accuracy vs {key}" in page, f"the folder page charts accuracy against {key}")
+check(page.count("<tr><td class=\"n\">") == 3, "the folder page lists the 3 complete runs")
+check("crashed.h5.partial: incomplete run" in page and "old-schema.h5: schema version 1" in page,
+      "the folder page lists the skipped files")
+check(re.search(r'\b(src|href)\s*=', page) is None, "the folder page loads nothing from outside")
 
 if failures:
     sys.exit(f"{len(failures)} check(s) failed")
