@@ -197,20 +197,38 @@ std::string Experiment::resolved_toml() const {
   return ss.str();
 }
 
+namespace {
+void finish_experiment(Experiment& e);
+}  // namespace
+
 Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides) {
+  if (!fs::is_regular_file(path)) throw Error(path + ": experiment file not found; check the path");
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return load_experiment_text(ss.str(), fs::absolute(path).parent_path().string(), path, overrides);
+}
+
+Experiment load_experiment_text(const std::string& text, const std::string& base_dir, const std::string& path,
+                                const std::vector<std::string>& overrides) {
   Experiment e;
   e.path = path;
   e.overrides = overrides;
-  if (!fs::is_regular_file(path)) throw Error(path + ": experiment file not found; check the path");
-  fs::path abs = fs::absolute(path);
-  e.base_dir = abs.parent_path().string();
+  e.base_dir = base_dir;
   try {
-    e.doc = toml::parse_file(path);
+    e.doc = toml::parse(text, path);
   } catch (const toml::parse_error& err) {
     throw Error(path + ":" + std::to_string(err.source().begin.line) + ":" + std::to_string(err.source().begin.column) +
                 ": invalid TOML: " + std::string(err.description()));
   }
   for (const auto& o : overrides) apply_override(e.doc, o);
+  finish_experiment(e);
+  return e;
+}
+
+namespace {
+void finish_experiment(Experiment& e) {
+  const std::string& path = e.path;
 
   for (const auto& [k, v] : e.doc) {
     (void)v;
@@ -315,8 +333,8 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
         "bf16/fp16 autocast is for CUDA; on CPU ftlab trains in fp32 (remove the key or set device = \"cuda\")");
 
   for (const char* c : k_components) (void)e.plugin_name(c);
-  return e;
 }
+}  // namespace
 
 void inject_component_value(Experiment& e, const std::string& section, const std::string& key, int64_t value,
                             const std::string& source) {

@@ -72,6 +72,10 @@ struct Experiment {
 
 // Loads and validates; throws ftl::Error with file, line and key.
 Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides);
+// The same from TOML text (e.g. stored in a results file); relative paths in
+// it resolve against base_dir; `path` names it in messages.
+Experiment load_experiment_text(const std::string& text, const std::string& base_dir, const std::string& path,
+                                const std::vector<std::string>& overrides);
 
 // Sets a dotted key in a component table if the user did not (host-provided
 // values such as num_labels); throws if the user's value differs.

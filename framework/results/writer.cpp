@@ -45,10 +45,11 @@ RunWriter::~RunWriter() {
 }
 
 void RunWriter::write_config(const std::string& toml, const std::string& experiment_path,
-                             const std::vector<std::string>& overrides) {
+                             const std::string& base_dir, const std::vector<std::string>& overrides) {
   h5::Handle g = h5::group(file_.id(), schema::k_config);
   h5::attr(g.id(), "experiment_toml", toml);
   h5::attr(g.id(), "experiment_path", experiment_path);
+  h5::attr(g.id(), "base_dir", base_dir);
   std::string o;
   for (const auto& s : overrides) o += (o.empty() ? "" : "\n") + s;
   h5::attr(g.id(), "overrides", o);

@@ -28,7 +28,7 @@ class RunWriter {
   const std::string& path() const { return path_; }
   const std::string& partial_path() const { return partial_; }
 
-  void write_config(const std::string& toml, const std::string& experiment_path,
+  void write_config(const std::string& toml, const std::string& experiment_path, const std::string& base_dir,
                     const std::vector<std::string>& overrides);
   void write_plugins(const std::vector<PluginInfo>& plugins);
   void write_data(const std::vector<std::string>& label_names, const std::map<std::string, int64_t>& split_sizes);

@@ -194,7 +194,7 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
   TrainState state;
   if (tc.precision == "fp16") state.loss_scale = LossScaler::k_init;
   try {
-    writer.write_config(experiment_toml, e.path, e.overrides);
+    writer.write_config(experiment_toml, e.path, e.base_dir, e.overrides);
     writer.write_plugins(p->plugin_infos());
     writer.write_data(p->dataset->label_names(), {{"train", static_cast<int64_t>(splits[0].size())},
                                                   {"validation", static_cast<int64_t>(splits[1].size())},
