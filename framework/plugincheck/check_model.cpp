@@ -3,11 +3,13 @@
 // failing cleanly, step in eval and train mode with tracked inputs (each
 // released exactly once, also when step fails), the outputs' buffer-too-small
 // protocol, logits [B, C] float32, a finite training loss, gradients after
-// backward, zero_grad. Inputs: input_ids [B, T] int64 inside the host-injected
+// backward (and against central finite differences of the eval-mode loss),
+// zero_grad. Inputs: input_ids [B, T] int64 inside the host-injected
 // vocab_size, attention_mask [B, T], labels [B] inside num_labels.
 #include "plugincheck/checks.hpp"
 #include "plugincheck/probes.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -108,6 +110,111 @@ bool run_step(const ftl_model_vtable* vt, ftl_instance* self, const WorkingConfi
   return true;
 }
 
+// Loss of one step on the fixed batch with labels; outputs released. NaN on failure.
+double batch_loss(const ftl_model_vtable* vt, ftl_instance* self, const WorkingConfig& cfg, TensorPool& pool,
+                  int32_t train) {
+  Inputs in = make_inputs(pool, cfg, true);
+  ftl_step_args a = args_of(in, train);
+  ftl_named_tensor out[8];
+  uint32_t n = 0;
+  double loss = std::nan("");
+  ftl_error err = fresh_error();
+  if (vt->step(self, &a, out, 8, &n, &loss, &err) != FTL_OK) return std::nan("");
+  for (uint32_t i = 0; i < n && i < 8; ++i) take_output_tensor(out[i].tensor);
+  return loss;
+}
+
+// A float32 CPU element of a tensor (compact or strided); the tensor is not released.
+float* element(ftl_tensor* t, int64_t flat) {
+  const DLTensor& d = t->dl_tensor;
+  int64_t offset = 0, rest = flat;
+  for (int32_t k = d.ndim - 1; k >= 0; --k) {
+    const int64_t idx = rest % d.shape[k];
+    rest /= d.shape[k];
+    int64_t stride = 1;
+    if (d.strides != nullptr) {
+      stride = d.strides[k];
+    } else {
+      for (int32_t j = k + 1; j < d.ndim; ++j) stride *= d.shape[j];
+    }
+    offset += idx * stride;
+  }
+  return reinterpret_cast<float*>(static_cast<char*>(d.data) + d.byte_offset) + offset;
+}
+
+// Gradients of step(train) against central finite differences of the loss,
+// at the largest-gradient entry of up to three parameters. A model with
+// dropout in train mode disagrees by design: the result is a warning.
+void check_gradients(const ftl_model_vtable* vt, ftl_instance* self, const WorkingConfig& cfg, TensorPool& pool,
+                     uint32_t np, Report& r) {
+  ftl_error err = fresh_error();
+  r.begin("gradient check: zero_grad + step(train)");
+  if (vt->zero_grad(self, &err) != FTL_OK || std::isnan(batch_loss(vt, self, cfg, pool, 1))) return;
+  int checked = 0;
+  double worst = 0.0;
+  std::string detail;
+  const uint32_t picks[3] = {0, np / 2, np - 1};
+  for (uint32_t pi = 0; pi < 3 && np > 0; ++pi) {
+    const uint32_t i = picks[pi];
+    if (pi > 0 && i == picks[pi - 1]) continue;
+    ftl_tensor* g = nullptr;
+    const char* name = nullptr;
+    int32_t no_decay = 0;
+    ftl_tensor* p = nullptr;
+    err = fresh_error();
+    r.begin("gradient check: grad(" + std::to_string(i) + ")");
+    if (vt->grad(self, i, &g, &err) != FTL_OK || g == nullptr) continue;
+    err = fresh_error();
+    if (vt->param(self, i, &name, &no_decay, &p, &err) != FTL_OK || p == nullptr) {
+      take_output_tensor(g);
+      continue;
+    }
+    const DLTensor& gd = g->dl_tensor;
+    const DLTensor& pd = p->dl_tensor;
+    bool usable = gd.device.device_type == kDLCPU && pd.device.device_type == kDLCPU && gd.dtype.code == kDLFloat &&
+                  gd.dtype.bits == 32 && pd.dtype.code == kDLFloat && pd.dtype.bits == 32 && gd.ndim == pd.ndim;
+    int64_t numel = 1;
+    for (int32_t k = 0; usable && k < pd.ndim; ++k) {
+      usable = gd.shape[k] == pd.shape[k];
+      numel *= pd.shape[k];
+    }
+    if (usable && numel > 0) {
+      int64_t best = 0;
+      for (int64_t j = 0; j < numel; ++j)
+        if (std::fabs(*element(g, j)) > std::fabs(*element(g, best))) best = j;
+      const double analytic = *element(g, best);
+      float* w = element(p, best);
+      const float saved = *w;
+      const float eps = 1e-2f * std::max(1.0f, std::fabs(saved));
+      r.begin("gradient check: loss at param(" + std::to_string(i) + ") +/- eps");
+      *w = saved + eps;
+      const double up = batch_loss(vt, self, cfg, pool, 0);
+      *w = saved - eps;
+      const double down = batch_loss(vt, self, cfg, pool, 0);
+      *w = saved;
+      const double numeric = (up - down) / (2.0 * static_cast<double>(eps));
+      const double err_rel = std::fabs(numeric - analytic) / std::max(1e-3, std::fabs(numeric) + std::fabs(analytic));
+      worst = std::max(worst, err_rel);
+      detail += std::string(detail.empty() ? "" : "; ") + (name ? name : "?") + "[" + std::to_string(best) +
+                "]: grad " + std::to_string(analytic) + ", finite difference " + std::to_string(numeric);
+      ++checked;
+    }
+    take_output_tensor(g);
+    take_output_tensor(p);
+  }
+  err = fresh_error();
+  vt->zero_grad(self, &err);
+  pool.expect_released(r, "step (gradient check)", false, /*report_pass=*/false);
+  if (checked == 0) {
+    r.skip("gradient check: no float32 CPU parameter with a gradient to check");
+  } else if (worst <= 0.05) {
+    r.pass("gradients match central finite differences of the eval-mode loss (" + detail + ")");
+  } else {
+    r.warn("gradients differ from central finite differences of the eval-mode loss (" + detail +
+           "); expected if train mode uses dropout (set it to 0 in --config to compare), else a backward bug");
+  }
+}
+
 }  // namespace
 
 void check_model(const ftl_factory& f, ftl_instance* self, const WorkingConfig& cfg, TensorPool& pool, Report& r) {
@@ -188,6 +295,7 @@ void check_model(const ftl_factory& f, ftl_instance* self, const WorkingConfig& 
   r.begin("zero_grad");
   int32_t rc = vt->zero_grad(self, &err);
   r.expect(rc == FTL_OK, "zero_grad succeeds", "zero_grad returned " + describe_error(rc, err));
+  check_gradients(vt, self, cfg, pool, np, r);
 
   // A bad input must fail cleanly, release every input and leave the outputs alone.
   Inputs in = make_inputs(pool, cfg, true, "ftlab_plugin_check_unknown_input");
