@@ -11,8 +11,10 @@ namespace nn = torch::nn;
 namespace bert {
 
 EmbeddingsImpl::EmbeddingsImpl(const roberta::Config& c) : max_positions(c.max_position_embeddings) {
-  word_embeddings = register_module(
-      "word_embeddings", nn::Embedding(nn::EmbeddingOptions(c.vocab_size, c.hidden_size).padding_idx(c.pad_token_id)));
+  word_embeddings =
+      register_module("word_embeddings", nn::Embedding(nn::EmbeddingOptions(c.vocab_size, c.hidden_size)
+                                                           .padding_idx(c.pad_token_id)
+                                                           ._weight(torch::empty({c.vocab_size, c.hidden_size}))));
   position_embeddings = register_module("position_embeddings",
                                         nn::Embedding(nn::EmbeddingOptions(c.max_position_embeddings, c.hidden_size)));
   token_type_embeddings =

@@ -18,8 +18,10 @@ nn::LayerNormOptions ln(int64_t dim) {
 }  // namespace
 
 EmbeddingsImpl::EmbeddingsImpl(const Config& c) : max_positions(c.max_position_embeddings) {
-  word_embeddings = register_module(
-      "word_embeddings", nn::Embedding(nn::EmbeddingOptions(c.vocab_size, c.dim).padding_idx(c.pad_token_id)));
+  word_embeddings =
+      register_module("word_embeddings", nn::Embedding(nn::EmbeddingOptions(c.vocab_size, c.dim)
+                                                           .padding_idx(c.pad_token_id)
+                                                           ._weight(torch::empty({c.vocab_size, c.dim}))));
   position_embeddings =
       register_module("position_embeddings", nn::Embedding(nn::EmbeddingOptions(c.max_position_embeddings, c.dim)));
   LayerNorm = register_module("LayerNorm", nn::LayerNorm(ln(c.dim)));

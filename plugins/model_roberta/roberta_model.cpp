@@ -11,8 +11,12 @@ namespace nn = torch::nn;
 namespace roberta {
 
 EmbeddingsImpl::EmbeddingsImpl(const Config& c) : cfg(c) {
-  word_embeddings = register_module(
-      "word_embeddings", nn::Embedding(nn::EmbeddingOptions(c.vocab_size, c.hidden_size).padding_idx(c.pad_token_id)));
+  // The word table starts uninitialised (_weight): init_weights or the checkpoint fills it, and
+  // LibTorch's own normal_ init of 50265 x 768 values would only cost time (bench/checkpoints).
+  word_embeddings =
+      register_module("word_embeddings", nn::Embedding(nn::EmbeddingOptions(c.vocab_size, c.hidden_size)
+                                                           .padding_idx(c.pad_token_id)
+                                                           ._weight(torch::empty({c.vocab_size, c.hidden_size}))));
   position_embeddings = register_module(
       "position_embeddings",
       nn::Embedding(nn::EmbeddingOptions(c.max_position_embeddings, c.hidden_size).padding_idx(c.pad_token_id)));
