@@ -4,6 +4,9 @@
 #include "train/run.hpp"
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace ftl::cli {
 
@@ -18,10 +21,19 @@ int cmd_run(int argc, char** argv) {
   desc.add_options()("output,o", po::value<std::string>(), "results file (default: <output_dir>/<name>-<time>.h5)")(
       "resume", po::value<std::string>(),
       "continue an interrupted run from its last checkpoint (its results path, .ckpt folder or a checkpoint file)")(
-      "force", "resume even though the experiment differs from the checkpoint's");
+      "force", "resume even though the experiment differs from the checkpoint's")(
+      "base-dir", po::value<std::string>(),
+      "folder that relative paths in the experiment resolve against (default: the file's folder)");
   Parsed p = parse(argc, argv, desc, {"experiment"}, k_usage);
   if (p.help) return 0;
   Experiment e = load_from(p.vm, k_usage);
+  if (p.vm.count("base-dir")) {
+    std::ifstream in(e.path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    e = load_experiment_text(text.str(), std::filesystem::absolute(p.vm["base-dir"].as<std::string>()).string(),
+                             e.path, e.overrides);
+  }
   RunOptions opt;
   opt.output = get_or(p.vm, "output", std::string());
   opt.plugin_dirs = get_or(p.vm, "plugin-path", std::vector<std::string>{});

@@ -35,8 +35,7 @@ void write_eval(hid_t g, const EvalRecord& r) {
   h5::attr(g, "metrics", metric_names);  // keeps the plugin's order
 }
 
-namespace {
-std::vector<std::string> lines(const std::string& s) {
+std::vector<std::string> split_lines(const std::string& s) {
   std::vector<std::string> out;
   size_t start = 0;
   while (start < s.size()) {
@@ -47,7 +46,6 @@ std::vector<std::string> lines(const std::string& s) {
   }
   return out;
 }
-}  // namespace
 
 EvalRecord read_eval(hid_t g) {
   EvalRecord r;
@@ -63,9 +61,9 @@ EvalRecord read_eval(hid_t g) {
   r.step = h5::read_attr_int(g, "step");
   r.loss = h5::read_attr_double(g, "loss");
   r.seconds = h5::read_attr_double(g, "seconds");
-  for (const auto& k : lines(h5::read_attr_string(g, "metrics")))
+  for (const auto& k : split_lines(h5::read_attr_string(g, "metrics")))
     r.metrics.emplace_back(k, h5::read_attr_double(g, "metric/" + k));
-  for (const auto& name : lines(h5::read_attr_string(g, "tables"))) {
+  for (const auto& name : split_lines(h5::read_attr_string(g, "tables"))) {
     EvalRecord::Table t;
     t.name = name;
     h5::Handle ds(H5Dopen2(g, name.c_str(), H5P_DEFAULT), H5Dclose);

@@ -52,6 +52,9 @@ struct EpochRecord {
   double padded_fraction() const { return token_slots > 0 ? 1.0 - double(tokens) / double(token_slots) : 0.0; }
 };
 
+// "a\nb" -> {"a", "b"}: how lists of names are stored in string attributes.
+std::vector<std::string> split_lines(const std::string& s);
+
 // group: logits, labels, tables as datasets; metrics and the rest as attributes.
 void write_eval(hid_t group, const EvalRecord& r);
 EvalRecord read_eval(hid_t group);

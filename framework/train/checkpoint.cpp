@@ -34,18 +34,6 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
-std::vector<std::string> split_lines(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    if (nl == std::string::npos) nl = s.size();
-    out.push_back(s.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return out;
-}
-
 void write_tensor(hid_t g, const std::string& name, const at::Tensor& t) {
   at::Tensor c = t.detach().to(at::kCPU, at::kFloat).contiguous();
   h5::write<float>(g, name, std::vector<int64_t>(c.sizes().begin(), c.sizes().end()), c.data_ptr<float>());
