@@ -94,7 +94,10 @@ std::string svg_line_chart(const std::string& title, const std::string& x_label,
        html_escape(title) + "</text>\n";
   if (!std::isfinite(x0)) return o + "<text x=\"20\" y=\"60\">no data</text></svg>\n";
   if (x1 == x0) x0 -= 0.5, x1 += 0.5;
-  if (y1 == y0) y0 -= 0.5, y1 += 0.5;
+  if (y1 == y0) {  // flat data: a small band around the value, not +-0.5 (metrics live in [0, 1])
+    const double band = std::max(std::fabs(y0) * 0.1, 1e-3);
+    y0 -= band, y1 += band;
+  }
   const double pad = (y1 - y0) * 0.05;
   y0 -= pad, y1 += pad;
   const double pw = width - ml - mr, ph = height - mt - mb;

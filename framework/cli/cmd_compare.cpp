@@ -129,7 +129,9 @@ void print_significance(const Row& a, const Row& b, FILE* to) {
                static_cast<long long>(pa.n), na.c_str(), nb.c_str());
   std::fprintf(to, "  A right where B is wrong: %lld; B right where A is wrong: %lld; p = %.4g\n",
                static_cast<long long>(m.only_a), static_cast<long long>(m.only_b), m.p_value);
-  if (m.p_value < 0.05)
+  if (m.only_a + m.only_b == 0)
+    std::fprintf(to, "  they are right on exactly the same test examples: no evidence of any difference in accuracy\n");
+  else if (m.p_value < 0.05)
     std::fprintf(to,
                  "  p < 0.05: the two disagree more one-sidedly than chance would explain; the difference in "
                  "accuracy is likely real\n");
