@@ -83,6 +83,15 @@ if m:
     p_ref = binomtest(min(b, c), b + c, 0.5).pvalue if b + c > 0 else 1.0
     check(abs(float(m.group(3)) - p_ref) <= 1e-3 * max(p_ref, 1e-3), f"McNemar p {m.group(3)} vs scipy {p_ref}")
 
+# ---- compare --split validation: the evaluation at summary/best_step, recomputed from its stored logits
+out, _ = run("compare", runs, "--split", "validation", "--metric", "macro_f1", "--csv")
+for r in csv.DictReader(io.StringIO(out)):
+    with h5py.File(r["run"], "r") as f:
+        best = int(f["summary"].attrs["best_step"])
+        g = [f["eval/validation"][t] for t in f["eval/validation"] if int(f["eval/validation"][t].attrs["step"]) == best][0]
+        ref_f1 = f1_score(g["labels"][()], g["logits"][()].argmax(1), average="macro", zero_division=0)
+    check(abs(float(r["macro_f1"]) - ref_f1) < 6e-5, f"validation macro_f1 of {r['run']} at the best step matches sklearn")
+
 # ---- compare --group-by: mean, sample std and count over seeds
 out, _ = run("compare", runs, "--metric", "macro_f1", "--group-by", "learning_rate", "--csv")
 groups = list(csv.DictReader(io.StringIO(out)))
