@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -79,6 +80,13 @@ std::vector<std::string> differing_keys(const std::string& a, const std::string&
   for (const auto& [k, v] : fb)
     if (!fa.count(k)) keys.push_back(k);
   return keys;
+}
+
+// <stem>.predictions.txt next to <stem>.h5
+std::string predictions_path(const std::string& results) {
+  std::string stem = results;
+  if (stem.size() > 3 && stem.compare(stem.size() - 3, 3, ".h5") == 0) stem.resize(stem.size() - 3);
+  return stem + ".predictions.txt";
 }
 
 std::string checkpoint_name(int64_t step) {
@@ -426,6 +434,16 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
         if (l >= 0) ++counts[static_cast<size_t>(l)];
       const int64_t most = *std::max_element(counts.begin(), counts.end());
       std::fprintf(stderr, "test majority-class rate: %.4f\n", r.n > 0 ? static_cast<double>(most) / r.n : 0.0);
+      // Test predictions in the TweetEval layout (one label id per line, dataset order), next to the results.
+      std::string pred;
+      for (int64_t i = 0; i < r.n; ++i) {
+        const float* row = r.logits.data() + i * r.c;
+        pred += std::to_string(std::max_element(row, row + r.c) - row) + "\n";
+      }
+      const std::string pred_path = predictions_path(out_path);
+      std::ofstream(pred_path + ".tmp", std::ios::binary) << pred;
+      fs::rename(pred_path + ".tmp", pred_path);
+      std::fprintf(stderr, "test predictions: %s\n", pred_path.c_str());
     }
     for (const auto& prm : p->model->params()) {
       at::Tensor w = prm.value.detach().to(at::kCPU, at::kFloat).contiguous();

@@ -94,6 +94,13 @@ with h5py.File(path, "r") as f:
         best_row = int(np.argmax(rows[summary["metric_for_best_model"]][()]))
         check(int(rows["step"][best_row]) == int(summary["best_step"]), "best step is the argmax of the metric")
 
+pred_file = path[:-3] + ".predictions.txt"
+with open(pred_file) as pf:
+    lines = pf.read().split("\n")
+with h5py.File(path, "r") as f:
+    want = f["eval/test/final/logits"][()].argmax(axis=1)
+check(lines[-1] == "" and [int(x) for x in lines[:-1]] == list(want), "predictions file = argmax of test logits")
+
 if failures:
     for x in failures:
         print("FAIL:", x)

@@ -2,17 +2,22 @@
 # validate_experiment.sh FTLAB SOURCE_DIR TASK - `ftlab validate` on
 # experiments/tweeteval/TASK.toml with the bundled RoBERTa tokenizer files and
 # the shared TweetEval copy (../shared/data/tweeteval/datasets): every key,
-# file and component, at distilroberta-base sizes. Exits 77 (skip) when the
-# shared copy is absent. If sentiment/train_text.txt is missing from the copy
+# file and component, with a tiny base checkpoint in the hub layout
+# (tests/hf/make_checkpoint.py, RoBERTa vocabulary size) standing in for
+# models/distilroberta-base. Exits 77 (skip) when the shared copy is absent. If sentiment/train_text.txt is missing from the copy
 # (it is in /work/shared), the sentiment file must fail with the message that
 # says where to get it.
 ftlab="$1"; src="$2"; task="$3"
 data="$src/../shared/data/tweeteval/datasets"
 if [ ! -d "$data" ]; then echo "SKIP: $data is absent"; exit 77; fi
+ckpt=$(mktemp -d)
+trap 'rm -rf "$ckpt"' EXIT
+/usr/bin/python3 "$src/tests/hf/make_checkpoint.py" roberta "$ckpt" --base --vocab 50265 > /dev/null || exit 1
 args=(validate "$src/experiments/tweeteval/$task.toml" --set "tokenizer.path=\"$src/experiments/assets/roberta-base\""
-      --set "dataset.path=\"$data\"" --set experiment.threads=1)
+      --set "dataset.path=\"$data\"" --set "model.checkpoint=\"$ckpt\"" --set experiment.threads=1)
 if [ "$task" = sentiment ] && [ ! -f "$data/sentiment/train_text.txt" ]; then
-  exec "$src/tests/cli/expect_fail.sh" "sentiment/train_text.txt: cannot open; .*45615 lines.*cardiffnlp/tweeteval" \
+  "$src/tests/cli/expect_fail.sh" "sentiment/train_text.txt: cannot open; .*45615 lines.*cardiffnlp/tweeteval" \
     "$ftlab" "${args[@]}"
+  exit $?
 fi
-exec "$ftlab" "${args[@]}"
+"$ftlab" "${args[@]}"
