@@ -5,6 +5,8 @@
 // medians. Usage: bench_abi [STEPS=200]
 #include "bench_common.hpp"
 
+#include "util/process.hpp"
+
 #include "data/batches.hpp"
 #include "train/optim.hpp"
 
@@ -15,6 +17,7 @@
 #include <cstdio>
 
 int main(int argc, char** argv) {
+  ftl::tune_process();  // as the ftlab binary does: OpenBLAS on one thread under OpenMP
   const int steps = argc > 1 ? std::atoi(argv[1]) : 200;
   auto e = bench::quickstart({"experiment.threads=0"});
   auto p = ftl::build_pipeline(e, {});

@@ -6,6 +6,8 @@
 // Usage: bench_io OUT_DIR
 #include "bench_common.hpp"
 
+#include "util/process.hpp"
+
 #include "data/batches.hpp"
 #include "results/writer.hpp"
 #include "train/checkpoint.hpp"
@@ -55,6 +57,7 @@ double checkpoint_mb_s(const std::vector<std::string>& sets, const std::string& 
 }  // namespace
 
 int main(int argc, char** argv) {
+  ftl::tune_process();  // as the ftlab binary does: OpenBLAS on one thread under OpenMP
   const std::string out = argc > 1 ? argv[1] : "/tmp/ftlab-bench-io";
   std::filesystem::create_directories(out);
 

@@ -4,12 +4,15 @@
 // length-grouped batches. Usage: bench_padding TWEETEVAL_DATASETS_DIR
 #include "bench_common.hpp"
 
+#include "util/process.hpp"
+
 #include "data/batches.hpp"
 
 #include <cstdio>
 #include <filesystem>
 
 int main(int argc, char** argv) {
+  ftl::tune_process();  // as the ftlab binary does: OpenBLAS on one thread under OpenMP
   const std::string root = argc > 1 ? argv[1] : std::string(FTLAB_SOURCE_DIR) + "/../shared/data/tweeteval/datasets";
   const char* tasks[] = {"emoji", "emotion", "hate", "irony", "offensive", "sentiment", "stance/abortion",
                          "stance/atheism", "stance/climate", "stance/feminist", "stance/hillary"};
