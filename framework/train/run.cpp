@@ -251,7 +251,12 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
       if (state.best_step == state.global_step) state.best_checkpoint = name;
       write_checkpoint(ckpt_dir, state, *p->model, adam, experiment_toml, out_path);
       state.checkpoints.push_back(name);
-      while (tc.save_total_limit > 0 && static_cast<int64_t>(state.checkpoints.size()) > tc.save_total_limit) {
+      // Like the Trainer: with a limit of 1 and a best that is not the newest, keep both.
+      const int64_t limit = tc.save_total_limit == 1 && !state.best_checkpoint.empty() &&
+                                    state.best_checkpoint != state.checkpoints.back()
+                                ? 2
+                                : tc.save_total_limit;
+      while (limit > 0 && static_cast<int64_t>(state.checkpoints.size()) > limit) {
         auto victim = std::find_if(state.checkpoints.begin(), state.checkpoints.end(),
                                    [&](const std::string& f) { return f != state.best_checkpoint; });
         if (victim == state.checkpoints.end()) break;

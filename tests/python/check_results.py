@@ -86,6 +86,9 @@ with h5py.File(path, "r") as f:
         check(set(g["optimizer/m"]) == set(g["weights"]) and set(g["optimizer/v"]) == set(g["weights"]), f"{name} optimizer moments")
         check(g["weights/classifier.out_proj.weight"].compression is None, f"{name} is uncompressed")
     summary = f["summary"].attrs
+    newest = "checkpoint-%06d" % int(summary["global_step"])
+    if cfg["train"].get("save_strategy", "epoch") == "epoch":
+        check(newest in ckpts, "the newest checkpoint is kept (save_total_limit never drops it)")
     source = summary["best_checkpoint"] if summary["weights"] == "best" else sorted(ckpts)[-1]
     check(np.array_equal(ckpts[source]["weights/classifier.out_proj.weight"][()], f["model/weights/classifier.out_proj.weight"][()]), f"final weights equal {source}")
     if summary["weights"] == "best":
