@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """check_suite.py FTLAB SOURCE_DIR OUT_DIR - `ftlab suite` end to end on tiny
-sizes (1 layer of width 32, 64 training tweets, 1 epoch): the table lists each
+sizes (a tiny base checkpoint, 64 training tweets, 1 epoch): the table lists each
 task with its official metric, the predictions are written in the official
 layout and equal the argmax of eval/test/final/logits read with h5py, and
 `ftlab score` on those files, and `ftlab score --run` on the results file,
@@ -23,8 +23,13 @@ except ImportError as e:
 FTLAB, SRC, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 shutil.rmtree(OUT, ignore_errors=True)
 os.makedirs(OUT)
-TINY = ["model.hidden_size=32", "model.num_hidden_layers=1", "model.num_attention_heads=2",
-        "model.intermediate_size=64", "model.max_position_embeddings=130", "train.epochs=1",
+# The experiment files fine-tune a downloaded checkpoint; a tiny base checkpoint in
+# the hub layout (tests/hf/make_checkpoint.py: width 16, 2 layers, 40 positions,
+# RoBERTa's vocabulary) stands in for models/distilroberta-base.
+CKPT = os.path.join(OUT, "checkpoint")
+subprocess.run(["/usr/bin/python3", f"{SRC}/tests/hf/make_checkpoint.py", "roberta", CKPT, "--base", "--vocab", "50265"],
+               check=True, capture_output=True)
+TINY = [f'model.checkpoint="{CKPT}"', "tokenizer.max_length=38", "train.epochs=1",
         "train.learning_rate=1e-3", "dataset.max_train=64", "dataset.max_validation=32", "experiment.threads=2",
         f'experiment.output_dir="{OUT}/results"', f'tokenizer.path="{SRC}/experiments/assets/roberta-base"']
 failures = []
