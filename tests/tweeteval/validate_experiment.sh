@@ -5,7 +5,7 @@
 # file and component, with a tiny base checkpoint in the hub layout
 # (tests/hf/make_checkpoint.py, RoBERTa vocabulary size) standing in for
 # models/distilroberta-base. Exits 77 (skip) when the shared copy is absent. If sentiment/train_text.txt is missing from the copy
-# (it is in /work/shared), the sentiment file must fail with the message that
+# (it is absent from the shared copy), the sentiment file must fail with the message that
 # says where to get it.
 ftlab="$1"; src="$2"; task="$3"
 data="$src/../shared/data/tweeteval/datasets"
