@@ -10,6 +10,7 @@ PACKAGES=(
   libtomlplusplus-dev nlohmann-json3-dev libhdf5-dev libdlpack-dev libpcre2-dev
   libutf8proc-dev libicu-dev               # tokenizers: Unicode categories, NFD (utf8proc); Unicode age (ICU)
   catch2
+  libxxhash-dev                            # token cache keys and checksums (framework/data/token_cache.cpp)
   python3 python3-h5py python3-numpy python3-sklearn python3-scipy   # independent checks of results files
   python3-torch                            # tests/hf: hand-written checkpoints and a plain-PyTorch reference forward
 )

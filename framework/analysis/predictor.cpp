@@ -1,4 +1,4 @@
-// predictor.cpp - batched inference with a finished run's weights (see predictor.hpp).
+// predictor.cpp - batched inference with a run's or a model folder's weights (see predictor.hpp).
 #include "analysis/predictor.hpp"
 
 #include "data/batches.hpp"
@@ -13,6 +13,7 @@ std::unique_ptr<Predictor> predictor_load(const std::string& run_path, const std
   auto p = std::make_unique<Predictor>();
   p->run = run_components_load(run_path, base_dir_override, plugin_dirs);
   if (p->run->label_names.empty()) throw Error(run_path + ": no data/label_names; the file is damaged");
+  p->label_names = p->run->label_names;
   p->tokenizer = run_tokenizer_create(*p->run);
   const Experiment& e = p->run->experiment;
   p->model = std::make_unique<Model>(p->run->registry.find(FTL_KIND_MODEL, e.plugin_name("model")),
@@ -33,6 +34,16 @@ std::unique_ptr<Predictor> predictor_load(const std::string& run_path, const std
                   " has another shape than the rebuilt model's parameter");
     prm.value.copy_(at::from_blob(v.data(), prm.value.sizes(), at::kFloat).to(prm.value.device()));
   }
+  return p;
+}
+
+std::unique_ptr<Predictor> predictor_load_folder(const std::string& folder, int64_t max_length,
+                                                 const std::vector<std::string>& plugin_dirs) {
+  auto p = std::make_unique<Predictor>();
+  p->folder = model_folder_load(folder, max_length, plugin_dirs);
+  p->label_names = p->folder->label_names;
+  p->tokenizer = std::move(p->folder->tokenizer);
+  p->model = std::move(p->folder->model);
   return p;
 }
 

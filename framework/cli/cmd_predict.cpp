@@ -1,6 +1,8 @@
-// cmd_predict.cpp - `ftlab predict --run RUN.h5 [TEXT ...] [--input FILE]
-// [--output FILE.jsonl] [--top-k K]`: classifies new texts with a finished
-// run's tokenizer and weights (analysis/predictor.hpp): label and softmax
+// cmd_predict.cpp - `ftlab predict (--run RUN.h5 | --model DIR) [TEXT ...]
+// [--input FILE] [--output FILE.jsonl] [--top-k K]`: classifies new texts with
+// a finished run's tokenizer and weights, or with a Hugging Face model folder
+// (what `ftlab export --format hf` writes; plugins picked by offering the
+// folder to each, see analysis/model_folder.hpp): label and softmax
 // probability per text, batched. Output: a table on stdout, or JSON Lines
 // ({"text", "label", "probability", "top_k": [{"label", "probability"}]})
 // with --output ("-" = stdout). Limits: --input is read as one text per line
@@ -24,8 +26,8 @@ namespace ftl::cli {
 namespace {
 
 const char* k_usage =
-    "predict --run RUN.h5 [TEXT ...] [--input FILE] [--output FILE.jsonl] [--top-k K] [--batch-size N] "
-    "[--base-dir DIR] [--plugin-path DIR]...";
+    "predict (--run RUN.h5 | --model DIR) [TEXT ...] [--input FILE] [--output FILE.jsonl] [--top-k K] "
+    "[--batch-size N] [--base-dir DIR] [--max-length N] [--plugin-path DIR]...";
 
 std::vector<std::string> read_lines(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -41,6 +43,8 @@ std::vector<std::string> read_lines(const std::string& path) {
 int cmd_predict(int argc, char** argv) {
   po::options_description desc("ftlab predict");
   desc.add_options()("run", po::value<std::string>(), "results file of a finished run (.h5)")(
+      "model", po::value<std::string>(), "Hugging Face model folder (ftlab export --format hf)")(
+      "max-length", po::value<int64_t>(), "--model: truncate texts to N tokens (default: the folder's setting)")(
       "text", po::value<std::vector<std::string>>(), "texts to classify")("input", po::value<std::string>(),
                                                                           "file with one text per line")(
       "output", po::value<std::string>(), "write JSON Lines here ('-' = stdout) instead of a table")(
@@ -50,7 +54,14 @@ int cmd_predict(int argc, char** argv) {
       "plugin-path", po::value<std::vector<std::string>>()->composing(), "extra plugin folder (repeatable)");
   Parsed p = parse(argc, argv, desc, {"text"}, k_usage, true);
   if (p.help) return 0;
-  if (!p.vm.count("run")) throw Error(std::string("missing --run RUN.h5; usage: ftlab ") + k_usage);
+  if (p.vm.count("run") == p.vm.count("model"))
+    throw Error(
+        std::string(p.vm.count("run") ? "give --run or --model, not both" : "missing --run RUN.h5 or --model DIR") +
+        "; usage: ftlab " + k_usage);
+  if (p.vm.count("run") && p.vm.count("max-length"))
+    throw Error("--max-length applies to --model only; a run's texts are truncated at its tokenizer's max_length");
+  if (p.vm.count("model") && p.vm.count("base-dir"))
+    throw Error("--base-dir applies to --run only; a model folder holds its own files");
   std::vector<std::string> texts = get_or(p.vm, "text", std::vector<std::string>{});
   if (p.vm.count("input")) {
     auto more = read_lines(p.vm["input"].as<std::string>());
@@ -61,11 +72,16 @@ int cmd_predict(int argc, char** argv) {
   if (top_k < 1) throw Error("--top-k must be at least 1");
   if (batch < 1) throw Error("--batch-size must be at least 1");
 
-  auto pred = analysis::predictor_load(p.vm["run"].as<std::string>(), get_or(p.vm, "base-dir", std::string()),
-                                       get_or(p.vm, "plugin-path", std::vector<std::string>{}));
+  const int64_t max_length = get_or(p.vm, "max-length", int64_t{0});
+  if (p.vm.count("max-length") && max_length < 1) throw Error("--max-length must be at least 1");
+  const auto plugin_dirs = get_or(p.vm, "plugin-path", std::vector<std::string>{});
+  auto pred = p.vm.count("run")
+                  ? analysis::predictor_load(p.vm["run"].as<std::string>(), get_or(p.vm, "base-dir", std::string()),
+                                             plugin_dirs)
+                  : analysis::predictor_load_folder(p.vm["model"].as<std::string>(), max_length, plugin_dirs);
   const std::vector<float> logits = analysis::predictor_logits(*pred, texts, batch);  // [n, C]
   const int64_t c = pred->num_labels();
-  const auto& names = pred->run->label_names;
+  const auto& names = pred->label_names;
 
   const bool jsonl = p.vm.count("output") != 0;
   std::ofstream file;
@@ -102,6 +118,6 @@ int cmd_predict(int argc, char** argv) {
 
 }  // namespace
 
-FTL_COMMAND(predict, "predict", k_usage, "classify texts with a finished run's tokenizer and weights", cmd_predict);
+FTL_COMMAND(predict, "predict", k_usage, "classify texts with a finished run or an exported model folder", cmd_predict);
 
 }  // namespace ftl::cli

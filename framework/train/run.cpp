@@ -8,6 +8,7 @@
 #include "train/run.hpp"
 
 #include "data/batches.hpp"
+#include "data/token_cache.hpp"
 #include "train/checkpoint.hpp"
 #include "train/evaluate.hpp"
 #include "train/optim.hpp"
@@ -177,8 +178,10 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
 
   // ---- data
   EncodedSplit splits[3];
+  const TokenCache cache =
+      token_cache_open(*p->tokenizer, e.component_toml("tokenizer"), e.base_dir, token_cache_dir());
   for (int32_t s : {FTL_SPLIT_TRAIN, FTL_SPLIT_VALIDATION, FTL_SPLIT_TEST}) {
-    splits[s] = encode_split(*p->tokenizer, *p->dataset, s, p->threads);
+    splits[s] = token_cache_encode(cache, *p->tokenizer, *p->dataset, s, p->threads);
     std::fprintf(stderr, "%s: %zu examples, %lld tokens\n", split_name(s), splits[s].size(),
                  static_cast<long long>(splits[s].total_tokens));
   }
