@@ -1,9 +1,9 @@
 #!/bin/bash
 # sweep_tokenizes_once.sh FTLAB SWEEP OUTDIR - a sweep's runs share the token
-# cache: over the 4 points of SWEEP (two at a time, so two runs race for the
-# same split), each non-empty split is tokenized once ("token cache miss") and
-# every other run reads it ("token cache hit"); a re-run with the cache off
-# tokenizes again and its test predictions equal the cached runs'.
+# cache: over the 12 points of SWEEP (two at a time, so two runs race for the
+# same split), each of the 3 splits is tokenized once ("token cache miss") and
+# every other run reads it ("token cache hit": 33); a re-run of one point with
+# the cache off tokenizes again and its test predictions equal the cached run's.
 set -uo pipefail
 FTLAB="$1"; SWEEP="$2"; OUT="$3"
 rm -rf "$OUT"; mkdir -p "$OUT"
@@ -11,11 +11,11 @@ export FTLAB_CACHE_DIR="$OUT/cache"
 SET=(--set "experiment.output_dir=\"$OUT\"")
 "$FTLAB" sweep "$SWEEP" "${SET[@]}" --jobs 2 > "$OUT/sweep.log" 2>&1 || { echo "FAIL: sweep"; cat "$OUT/sweep.log"; exit 1; }
 logs=("$OUT"/sweeps/*/*.log)
-[ "${#logs[@]}" -eq 4 ] || { echo "FAIL: expected 4 run logs, found ${#logs[@]}"; exit 1; }
+[ "${#logs[@]}" -eq 12 ] || { echo "FAIL: expected 12 run logs, found ${#logs[@]}"; exit 1; }
 miss=$(cat "${logs[@]}" | grep -c "^token cache miss: ")
 hit=$(cat "${logs[@]}" | grep -c "^token cache hit: ")
-echo "4 runs x 3 splits: $miss misses, $hit hits"
-[ "$miss" -eq 3 ] && [ "$hit" -eq 9 ] || { echo "FAIL: expected 3 misses and 9 hits"; grep -h "token cache" "${logs[@]}"; exit 1; }
+echo "12 runs x 3 splits: $miss misses, $hit hits"
+[ "$miss" -eq 3 ] && [ "$hit" -eq 33 ] || { echo "FAIL: expected 3 misses and 33 hits"; grep -h "token cache" "${logs[@]}"; exit 1; }
 [ "$(ls "$OUT"/cache/*.ftltok | wc -l)" -eq 3 ] || { echo "FAIL: expected 3 cache files"; ls -l "$OUT/cache"; exit 1; }
 
 # The same point with the cache off: tokenized again, same test predictions.

@@ -2,7 +2,8 @@
 // with the real bpe tokenizer and table dataset plugins: a miss then a hit give
 // the ids encode_split gives; the key follows the vocabulary's contents (not
 // its mtime), the tokenizer table, one text, one label; damaged, truncated and
-// foreign cache files are rebuilt; FTLAB_CACHE_DIR=off turns the cache off.
+// foreign cache files are rebuilt; FTLAB_CACHE_DIR=off turns the cache off; an
+// unwritable folder only costs the caching.
 #define CATCH_CONFIG_MAIN
 #include "data/token_cache.hpp"
 
@@ -272,4 +273,18 @@ TEST_CASE("token cache: folder from the environment, off switch") {
              ftl::encode_split(*tok, *data, FTL_SPLIT_TRAIN, 1));
   CHECK(o == ftl::TokenCacheOutcome::off);
   CHECK_FALSE(fs::exists(f.cache));
+}
+
+TEST_CASE("token cache: a folder that cannot be written is a warning, not an error") {
+  Fixture f;
+  auto tok = f.tokenizer(k_tok_toml);
+  auto data = f.dataset();
+  write(f.tmp.path / "a-file", "not a folder");
+  const ftl::TokenCache cache =
+      ftl::token_cache_open(*tok, k_tok_toml, f.tmp.path.string(), (f.tmp.path / "a-file" / "cache").string());
+  ftl::TokenCacheOutcome o;
+  ftl::EncodedSplit s;
+  REQUIRE_NOTHROW(s = ftl::token_cache_encode(cache, *tok, *data, FTL_SPLIT_TRAIN, 1, &o));
+  CHECK(o == ftl::TokenCacheOutcome::miss);
+  check_same(s, ftl::encode_split(*tok, *data, FTL_SPLIT_TRAIN, 1));
 }
