@@ -250,7 +250,12 @@ bool token_cache_read(const std::string& path, const std::string& key, EncodedSp
   };
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail("");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string bytes;
+  in.seekg(0, std::ios::end);
+  bytes.resize(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())));
+  in.seekg(0, std::ios::beg);
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<size_t>(in.gcount()));
   if (bytes.size() < k_header_size) return fail("shorter than its header (" + std::to_string(bytes.size()) + " bytes)");
   const char* p = bytes.data();
   if (std::memcmp(p, k_magic, sizeof k_magic) != 0) return fail("not a token cache file (bad magic)");
@@ -340,14 +345,18 @@ EncodedSplit token_cache_encode(const TokenCache& cache, const Tokenizer& tok, c
   const std::string path = cache.dir + "/" + key + ".ftltok";
   std::error_code ec;
   fs::create_directories(cache.dir, ec);
-  KeyLock lock(path + ".lock");
   EncodedSplit s;
   std::string problem;
-  if (token_cache_read(path, key, s, &problem)) {
+  auto hit = [&]() {
     std::fprintf(stderr, "token cache hit: %s (%zu examples) from %s\n", name, s.size(), path.c_str());
     set(TokenCacheOutcome::hit);
-    return s;
-  }
+    return std::move(s);
+  };
+  // Files only appear whole (rename), so reading needs no lock; a miss takes
+  // the key's lock and looks again: another run may have just written it.
+  if (token_cache_read(path, key, s, &problem)) return hit();
+  KeyLock lock(path + ".lock");
+  if (token_cache_read(path, key, s, &problem)) return hit();
   if (!problem.empty())
     std::fprintf(stderr, "warning: token cache file %s is damaged (%s); rebuilding it\n", path.c_str(),
                  problem.c_str());

@@ -1,13 +1,14 @@
 #!/bin/bash
-# predict_folder.sh FTLAB RUN.h5 TEXTS WORK - `ftlab predict --model DIR` on the
+# predict_folder.sh FTLAB RUN.h5 TEXTS WORK QUICKSTART - `ftlab predict --model DIR` on the
 # folder `ftlab export` writes from RUN.h5 gives the labels and probabilities
 # `ftlab predict --run RUN.h5` gives (same tokenizer ids, same weights), on the
 # first 50 lines of TEXTS plus a text longer than the run's max_length (the
-# folder records no max_length: --max-length gives the run's); and the bad
+# folder records no max_length: --max-length gives the run's); the same for a
+# tiny BERT run trained here (the folder, not a name, picks wordpiece + bert); and the bad
 # inputs (no folder, no config.json, no tokenizer files, a base checkpoint
 # without its classifier) fail with one line naming the file.
 set -uo pipefail
-FTLAB="$1"; RUN="$2"; TEXTS="$3"; W="$4"
+FTLAB="$1"; RUN="$2"; TEXTS="$3"; W="$4"; QUICKSTART="$5"
 rm -rf "$W"; mkdir -p "$W"
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -50,6 +51,21 @@ assert seen <= set(labels.values()), (seen, labels)" "$W/model/config.json" "$W/
 "$FTLAB" predict --run "$RUN" "I love this" "worst day ever" > "$W/run.txt" 2>/dev/null || fail "table --run"
 "$FTLAB" predict --model "$W/model" "I love this" "worst day ever" > "$W/folder.txt" 2>/dev/null || fail "table --model"
 cmp -s "$W/run.txt" "$W/folder.txt" || { diff "$W/run.txt" "$W/folder.txt"; fail "tables differ"; }
+
+# A BERT run: its exported folder holds vocab.txt, so wordpiece and bert are picked.
+"$FTLAB" run "$QUICKSTART" --output "$W/bert.h5" --set 'tokenizer.plugin="wordpiece"' \
+  --set 'tokenizer.path="assets/bert-base-uncased"' --set 'model.plugin="bert"' --set model.max_position_embeddings=128 \
+  --set dataset.max_train=64 --set dataset.max_validation=32 --set dataset.max_test=32 --set model.hidden_size=16 \
+  --set model.num_attention_heads=2 --set model.intermediate_size=32 --set model.num_hidden_layers=1 \
+  --set train.epochs=1 --set 'train.save_strategy="no"' --set train.load_best_model_at_end=false \
+  --set experiment.threads=1 > "$W/bert-run.log" 2>&1 || { cat "$W/bert-run.log"; fail "BERT run"; }
+"$FTLAB" export "$W/bert.h5" --format hf --out "$W/bert-model" > "$W/bert-export.log" 2>&1 || fail "BERT export"
+head -20 "$W/texts.txt" > "$W/texts20.txt"
+"$FTLAB" predict --run "$W/bert.h5" --input "$W/texts20.txt" > "$W/bert-run.txt" 2>/dev/null || fail "BERT --run"
+"$FTLAB" predict --model "$W/bert-model" --input "$W/texts20.txt" > "$W/bert-folder.txt" 2> "$W/bert-folder.log" ||
+  { cat "$W/bert-folder.log"; fail "BERT --model"; }
+grep -q "tokenizer plugin 'wordpiece', model plugin 'bert'" "$W/bert-folder.log" || { cat "$W/bert-folder.log"; fail "BERT plugins"; }
+cmp -s "$W/bert-run.txt" "$W/bert-folder.txt" || { diff "$W/bert-run.txt" "$W/bert-folder.txt"; fail "BERT tables differ"; }
 
 # Bad input: one line naming the file and what to do.
 expect_fail() {  # NEEDLE CMD...
