@@ -24,8 +24,9 @@ id=$(basename "$first" .toml)
 base=$(sed -n '1s/.*run with --base-dir //p' "$first")
 sets=()
 for kv in $(sed -n '2s/^# overrides: //p' "$first"); do sets+=(--set "$kv"); done
-threads=$(sed -n 's/^training: .*, \([0-9]*\) threads$/\1/p' "${first%.toml}.log")
-FTLAB_CACHE_DIR=off "$FTLAB" run "$first" --base-dir "$base" "${sets[@]}" --set "experiment.threads=$threads" \
+threads=$(sed -n 's/^training: .*[ ,]\([0-9][0-9]*\) threads\{0,1\}$/\1/p' "${first%.toml}.log")  # as the sweep ran it
+[ -n "$threads" ] && sets+=(--set "experiment.threads=$threads")
+FTLAB_CACHE_DIR=off "$FTLAB" run "$first" --base-dir "$base" "${sets[@]}" \
   --output "$OUT/off.h5" > "$OUT/off.log" 2>&1 || { echo "FAIL: run with the cache off"; cat "$OUT/off.log"; exit 1; }
 grep -q "^token cache off" "$OUT/off.log" || { echo "FAIL: no 'token cache off' line"; cat "$OUT/off.log"; exit 1; }
 cmp -s "$OUT/off.predictions.txt" "$(dirname "$first")/$id.predictions.txt" ||
