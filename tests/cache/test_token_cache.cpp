@@ -3,16 +3,23 @@
 // the ids encode_split gives; the key follows the vocabulary's contents (not
 // its mtime), the tokenizer table, one text, one label; damaged, truncated and
 // foreign cache files are rebuilt; FTLAB_CACHE_DIR=off turns the cache off; an
-// unwritable folder only costs the caching.
+// unwritable folder only costs the caching; a run waits for the one holding the
+// key's lock and then reads its file.
 #define CATCH_CONFIG_MAIN
 #include "data/token_cache.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -287,4 +294,29 @@ TEST_CASE("token cache: a folder that cannot be written is a warning, not an err
   REQUIRE_NOTHROW(s = ftl::token_cache_encode(cache, *tok, *data, FTL_SPLIT_TRAIN, 1, &o));
   CHECK(o == ftl::TokenCacheOutcome::miss);
   check_same(s, ftl::encode_split(*tok, *data, FTL_SPLIT_TRAIN, 1));
+}
+
+TEST_CASE("token cache: a run waits for the one tokenizing the same split, then reads its file") {
+  Fixture f;
+  auto tok = f.tokenizer(k_tok_toml);
+  auto data = f.dataset();
+  const ftl::TokenCache cache = open_cache(f, *tok);
+  const std::string key = ftl::token_cache_key(cache, *data, FTL_SPLIT_TRAIN);
+  const fs::path file = f.cache / (key + ".ftltok");
+  fs::create_directories(f.cache);
+  // Play the other run: hold the key's lock (flock locks conflict between open files, also in one process).
+  const int fd = ::open((file.string() + ".lock").c_str(), O_RDWR | O_CREAT, 0644);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX) == 0);
+  ftl::TokenCacheOutcome o = ftl::TokenCacheOutcome::off;
+  ftl::EncodedSplit got;
+  std::thread waiter([&] { got = ftl::token_cache_encode(cache, *tok, *data, FTL_SPLIT_TRAIN, 1, &o); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(o == ftl::TokenCacheOutcome::off);  // still waiting
+  const ftl::EncodedSplit direct = ftl::encode_split(*tok, *data, FTL_SPLIT_TRAIN, 1);
+  ftl::token_cache_write(file.string(), key, direct);
+  ::close(fd);  // the other run is done
+  waiter.join();
+  CHECK(o == ftl::TokenCacheOutcome::hit);  // read what the other run wrote, tokenized nothing
+  check_same(got, direct);
 }
