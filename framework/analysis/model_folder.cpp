@@ -25,12 +25,14 @@ const char* k_export_hint = "`ftlab export RUN.h5 --format hf --out DIR` writes 
 
 // Records the key a plugin names in a config error (ComponentSpec::locate).
 struct KeyCatcher {
+  std::string plugin;
   std::string key;
 };
 
 std::string catch_key(const void* ctx, const std::string& key) {
-  const_cast<KeyCatcher*>(static_cast<const KeyCatcher*>(ctx))->key = key;
-  return "key '" + key + "'";
+  auto* c = const_cast<KeyCatcher*>(static_cast<const KeyCatcher*>(ctx));
+  c->key = key;
+  return "tokenizer (plugin '" + c->plugin + "') key '" + key + "'";
 }
 
 nlohmann::json read_json(const std::string& path, bool required) {
@@ -120,6 +122,7 @@ std::unique_ptr<ModelFolder> model_folder_load(const std::string& folder, int64_
   const nlohmann::json config = read_json(config_path, true);
   m->label_names = read_labels(config, config_path);
   m->max_length = max_length;
+  const bool user_max_length = max_length > 0;
   if (m->max_length <= 0) {
     const nlohmann::json tc = read_json(m->folder + "/tokenizer_config.json", false);
     if (tc.is_object() && tc.contains("model_max_length") && tc["model_max_length"].is_number_integer()) {
@@ -130,12 +133,12 @@ std::unique_ptr<ModelFolder> model_folder_load(const std::string& folder, int64_
   m->registry.load_dirs(Registry::search_path(plugin_dirs));
 
   // ---- tokenizer: the first plugin that reads the folder
-  std::string refusals;
+  std::string refusals, max_length_refusals;
   for (const FactoryRef& f : m->registry.factories()) {
     if (f.factory->kind != FTL_KIND_TOKENIZER) continue;
     for (bool with_max : {true, false}) {
       if (!with_max && m->max_length <= 0) break;
-      KeyCatcher caught;
+      KeyCatcher caught{f.factory->name, ""};
       ComponentSpec spec;
       spec.toml = "path = " + toml_string(m->folder) + "\n";
       if (with_max && m->max_length > 0) spec.toml += "max_length = " + std::to_string(m->max_length) + "\n";
@@ -146,13 +149,19 @@ std::unique_ptr<ModelFolder> model_folder_load(const std::string& folder, int64_
         m->tokenizer = std::make_unique<Tokenizer>(f, spec);
         break;
       } catch (const std::exception& e) {
-        if (with_max && caught.key == "max_length") continue;  // a plugin without max_length: try without
+        if (with_max && caught.key == "max_length") {
+          if (!user_max_length) continue;  // a plugin without max_length: try without it
+          max_length_refusals += std::string(max_length_refusals.empty() ? "" : " | ") + e.what();
+        }
         refusals += std::string(refusals.empty() ? "" : " | ") + e.what();
         break;
       }
     }
     if (m->tokenizer) break;
   }
+  if (!m->tokenizer && !max_length_refusals.empty())
+    throw Error("--max-length " + std::to_string(max_length) + " is refused (" + max_length_refusals +
+                "); give another value or leave it out");
   if (!m->tokenizer)
     throw Error(m->folder + ": no tokenizer plugin reads the tokenizer files here (" +
                 (refusals.empty() ? std::string("no tokenizer plugin is loaded") : refusals) +

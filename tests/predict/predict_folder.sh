@@ -81,6 +81,8 @@ expect_fail "no-config/config.json: not found" "$FTLAB" predict --model "$W/no-c
 cp -r "$W/model" "$W/no-tokenizer" && rm -f "$W/no-tokenizer/vocab.json" "$W/no-tokenizer/merges.txt"
 expect_fail "no tokenizer plugin reads the tokenizer files.*no-tokenizer/vocab.json" \
   "$FTLAB" predict --model "$W/no-tokenizer" "a text"
+expect_fail "--max-length 2 is refused \\(tokenizer \\(plugin 'bpe'\\) key 'max_length': max_length must be at least 4" \
+  "$FTLAB" predict --model "$W/model" --max-length 2 "a text"
 expect_fail "give --run or --model, not both" "$FTLAB" predict --run "$RUN" --model "$W/model" "a text"
 cp -r "$W/model" "$W/base" && /usr/bin/python3 - "$W/base/model.safetensors" <<'PY'
 # Drops the classifier tensors: a base checkpoint, as the hub serves them.
