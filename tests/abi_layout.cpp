@@ -28,7 +28,7 @@ static_assert(offsetof(ftl_tensor, deleter) == 16, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_tensor, flags) == 24, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_tensor, dl_tensor) == 32, "ABI 1.0 layout changed");
 static_assert(sizeof(ftl_named_tensor) == 16, "ABI 1.0 layout changed");
-static_assert(sizeof(ftl_config) == 56, "ABI 1.0 layout changed");
+static_assert(sizeof(ftl_config) == 56, "ABI 1.0 layout changed");  // 1.2 fills its tail padding
 static_assert(offsetof(ftl_config, toml) == 8, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_config, toml_len) == 16, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_config, base_dir) == 24, "ABI 1.0 layout changed");
@@ -50,7 +50,8 @@ static_assert(offsetof(ftl_dataset_vtable, num_labels) == 24, "ABI 1.0 layout ch
 static_assert(offsetof(ftl_dataset_vtable, label_name) == 32, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_dataset_vtable, num_examples) == 40, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_dataset_vtable, example) == 48, "ABI 1.0 layout changed");
-static_assert(sizeof(ftl_step_args) == 32, "ABI 1.0 layout changed");
+// 1.0 size of ftl_step_args (the struct grew in 1.2, see below):
+static_assert(offsetof(ftl_step_args, stream) + sizeof(void*) == 32, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_step_args, inputs) == 8, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_step_args, n_inputs) == 16, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_step_args, train) == 20, "ABI 1.0 layout changed");
@@ -87,6 +88,11 @@ static_assert(offsetof(ftl_plugin_descriptor, factories) == 40, "ABI 1.0 layout 
 static_assert(offsetof(ftl_tokenizer_vtable, encode_pair) == 64, "ABI 1.1 layout changed");
 static_assert(sizeof(ftl_tokenizer_vtable) == 72, "ABI 1.1 layout changed");
 // ---- end of ABI 1.1 ----
+// ---- ABI 1.2 - DO NOT MODIFY ABOVE THE NEXT MARKER ----
+static_assert(offsetof(ftl_config, compute_dtype) == 52, "ABI 1.2 layout changed");
+static_assert(offsetof(ftl_step_args, flags) == 32, "ABI 1.2 layout changed");
+static_assert(sizeof(ftl_step_args) == 40, "ABI 1.2 layout changed");
+// ---- end of ABI 1.2 ----
 #endif
 
 int main() {

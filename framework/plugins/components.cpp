@@ -29,6 +29,7 @@ ftl_instance* create_instance(const FactoryRef& f, const ComponentSpec& spec) {
   cfg.seed = spec.seed;
   cfg.device = spec.device;
   cfg.num_threads = spec.threads;
+  cfg.compute_dtype = spec.compute_dtype;
   auto* common = static_cast<const ftl_common_vtable*>(f.factory->vtable);
   ftl_error err = new_error();
   ftl_instance* out = nullptr;

@@ -20,6 +20,7 @@ struct ComponentSpec {
   uint64_t seed = 0;
   DLDevice device{kDLCPU, 0};
   int32_t threads = 0;
+  DLDataType compute_dtype{kDLFloat, 32, 1};  // models: autocast type (bf16/fp16) or float32 = none
   // Maps a config key named by the plugin to "file:line: section.key".
   std::string (*locate)(const void* ctx, const std::string& key) = nullptr;
   const void* locate_ctx = nullptr;

@@ -34,7 +34,6 @@ std::string format_number(double v, bool integer) {
 
 Settings resolve_settings(const Arch& arch, ftl::sdk::Config& c) {
   Settings s;
-  s.autocast = c.get<std::string>("autocast", "none");
   if (c.has("checkpoint")) s.checkpoint = c.path("checkpoint");
   if (c.has("export_dir")) s.export_dir = c.path("export_dir");
   std::string json_path;

@@ -14,7 +14,6 @@ struct Settings {
   Values values;                   // every Arch field, resolved
   std::string checkpoint;          // hub folder, "" for random init
   std::string export_dir;          // "" unless exporting
-  std::string autocast = "none";   // injected by the host: none, bf16, fp16
   nlohmann::json checkpoint_json;  // config.json of the checkpoint (null without one)
 };
 

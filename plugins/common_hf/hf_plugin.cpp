@@ -111,12 +111,16 @@ int32_t create_model(const Arch& arch, const ftl_config* cfg, const ftl_host_api
   auto m = std::make_unique<Model>();
   m->settings = resolve_settings(arch, c);
   const Settings& s = m->settings;
-  if (s.autocast == "bf16")
+  // The host's train.precision arrives as ftl_config.compute_dtype (ABI 1.2).
+  const DLDataType dt = host != nullptr && host->abi_minor >= 2 ? cfg->compute_dtype : DLDataType{kDLFloat, 32, 1};
+  if (dt.code == kDLBfloat && dt.bits == 16)
     m->autocast = torch::kBFloat16;
-  else if (s.autocast == "fp16")
+  else if (dt.code == kDLFloat && dt.bits == 16)
     m->autocast = torch::kHalf;
-  else if (s.autocast != "none")
-    throw ftl::sdk::config_error("autocast", "autocast must be \"none\", \"bf16\" or \"fp16\"");
+  else if (!(dt.bits == 0 || (dt.code == kDLFloat && dt.bits == 32)))
+    throw ftl::sdk::Error(FTL_ERR_UNSUPPORTED, "compute type must be float32, bfloat16 or float16");
+  if (m->autocast != torch::kFloat && cfg->device.device_type != kDLCUDA)
+    throw ftl::sdk::Error(FTL_ERR_UNSUPPORTED, "bf16/fp16 autocast runs on CUDA only; train in fp32 on CPU");
   if (cfg->device.device_type == kDLCUDA) {
     if (!torch::cuda::is_available())
       throw ftl::sdk::Error(FTL_ERR_UNSUPPORTED, "device = \"cuda\" but this LibTorch has no usable CUDA device");
@@ -230,7 +234,8 @@ int32_t step(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* ou
     throw ftl::sdk::invalid_argument("step: input_ids must be int64 [B, T]");
   if (!mask.defined()) mask = torch::ones_like(ids);
   if (mask.sizes() != ids.sizes()) throw ftl::sdk::invalid_argument("step: attention_mask must match input_ids");
-  if (ids.numel() > 0 && (ids.min().item<int64_t>() < 0 || ids.max().item<int64_t>() >= m->vocab_size))
+  // Reading ids back from a GPU would wait for it; the host checks them before they go there.
+  if (ids.is_cpu() && ids.numel() > 0 && (ids.min().item<int64_t>() < 0 || ids.max().item<int64_t>() >= m->vocab_size))
     throw ftl::sdk::invalid_argument("step: input_ids outside 0.." + std::to_string(m->vocab_size - 1) +
                                      "; the tokenizer and the model's vocab_size disagree");
   ids = ids.to(m->device, /*non_blocking=*/true);
@@ -246,28 +251,39 @@ int32_t step(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* ou
       throw ftl::sdk::invalid_argument("step: class_weights must be [num_labels]");
     loss_options.weight(class_weights.to(m->device, torch::kFloat));
   }
-  torch::Tensor logits;
-  double loss_value = std::nan("");
+  const bool loss_tensor =
+      FTL_HAS_FIELD(args, ftl_step_args, flags) && (args->flags & FTL_STEP_LOSS_TENSOR) != 0 && labels.defined();
+  if (loss_tensor && cap < 2) {
+    *n_out = 2;
+    return FTL_ERR_BUFFER_TOO_SMALL;
+  }
+  torch::Tensor logits, l;
   if (args->train) {
     if (!labels.defined()) throw ftl::sdk::invalid_argument("step: training needs labels");
     m->net->train();
-    Autocast guard(m->device, m->autocast);
-    logits = m->net->forward(ids, mask).to(torch::kFloat);                        // [B, L]
-    auto l = torch::nn::functional::cross_entropy(logits, labels, loss_options);  // (weighted) mean
+    {
+      Autocast guard(m->device, m->autocast);  // forward only: backward runs outside autocast, as in PyTorch
+      logits = m->net->forward(ids, mask).to(torch::kFloat);                   // [B, L]
+      l = torch::nn::functional::cross_entropy(logits, labels, loss_options);  // [] (weighted) mean
+    }
     (loss_scale == 1.0 ? l : l * loss_scale).backward();
-    loss_value = l.item<double>();
   } else {
     m->net->eval();
     torch::NoGradGuard no_grad;
     Autocast guard(m->device, m->autocast);
     logits = m->net->forward(ids, mask).to(torch::kFloat);
-    if (labels.defined())
-      loss_value = torch::nn::functional::cross_entropy(logits, labels, loss_options).item<double>();
+    if (labels.defined()) l = torch::nn::functional::cross_entropy(logits, labels, loss_options);
   }
   outputs[0] =
       ftl_named_tensor{"logits", ftl::torch_bridge::from_torch(logits.detach().to(torch::kFloat).contiguous())};
   *n_out = 1;
-  *loss = loss_value;
+  if (loss_tensor) {  // stays on the device: no wait here
+    outputs[1] = ftl_named_tensor{"loss", ftl::torch_bridge::from_torch(l.detach().to(torch::kFloat))};
+    *n_out = 2;
+    *loss = std::nan("");
+  } else {
+    *loss = l.defined() ? l.item<double>() : std::nan("");
+  }
   return FTL_OK;
   FTL_GUARD_END(err)
 }

@@ -30,7 +30,10 @@ torch::Tensor EmbeddingsImpl::forward(const torch::Tensor& input_ids) {
   // RoBERTa positions: real tokens count up from pad_token_id + 1, pads get pad_token_id.
   auto not_pad = input_ids.ne(cfg.pad_token_id).to(torch::kLong);           // [B, T]
   auto positions = torch::cumsum(not_pad, 1) * not_pad + cfg.pad_token_id;  // [B, T]
-  if (positions.max().item<int64_t>() >= cfg.max_position_embeddings)
+  // Positions never exceed T + pad_token_id: only a long batch needs the exact
+  // maximum, whose read-back would make the host wait for the GPU.
+  if (input_ids.size(1) + cfg.pad_token_id >= cfg.max_position_embeddings &&
+      positions.max().item<int64_t>() >= cfg.max_position_embeddings)
     throw std::invalid_argument("sequence of " + std::to_string(input_ids.size(1)) +
                                 " tokens exceeds max_position_embeddings " +
                                 std::to_string(cfg.max_position_embeddings) + "; lower the tokenizer's max_length");

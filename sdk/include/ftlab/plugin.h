@@ -27,10 +27,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <dlpack/dlpack.h> /* DLTensor, DLDevice, DLDataType (DLPack >= 0.6) */
+/* DLTensor, DLDevice, DLDataType (DLPack >= 0.6). LibTorch ships its own copy
+ * as <ATen/dlpack.h> under the same include guard, and LibTorch 2.x needs its
+ * newer one: where it is on the include path, use it, so the include order of
+ * a translation unit never matters. The structs used here are the same in both. */
+#if defined(__has_include)
+#if __has_include(<ATen/dlpack.h>)
+#include <ATen/dlpack.h>
+#else
+#include <dlpack/dlpack.h>
+#endif
+#else
+#include <dlpack/dlpack.h>
+#endif
 
 #define FTL_ABI_MAJOR 1u
-#define FTL_ABI_MINOR 1u
+#define FTL_ABI_MINOR 2u
 
 #if defined(_WIN32)
 #define FTL_EXPORT __declspec(dllexport)
@@ -119,6 +131,12 @@ typedef struct ftl_config {
   uint64_t seed;        /* this component's seed; use a private generator with it        */
   DLDevice device;      /* where tensors live ({kDLCPU, 0} on CPU)                        */
   int32_t num_threads;  /* threads the instance may use internally; 0 = decide yourself  */
+  /* ABI 1.2 (read it only when host->abi_minor >= 2; it sits in what was tail
+   * padding). Models: the mixed-precision compute type, {kDLFloat, 32, 1} or
+   * {0, 0, 0} = none (fp32), {kDLBfloat, 16, 1} = bf16 autocast, {kDLFloat, 16,
+   * 1} = fp16 autocast; parameters stay float32. A model that cannot honour it
+   * fails create() with FTL_ERR_UNSUPPORTED. Other kinds ignore it. */
+  DLDataType compute_dtype;
 } ftl_config;
 
 /* ---- vtables: every kind starts with the common block ---------------------- */
@@ -184,16 +202,26 @@ typedef struct ftl_dataset_vtable {
  * "labels" [B] int64 (required when train = 1); optional loss settings
  * "class_weights" [C] float32, "label_smoothing" [] float, "loss_scale" []
  * float (multiplies the loss before backward; fp16 dynamic scaling). A plugin
- * rejects inputs it does not know. Outputs: "logits" [B, C] float32; the loss
- * reported is before loss_scale. */
+ * rejects inputs it does not know. Outputs: "logits" [B, C] float32 (and
+ * "loss" [] float32 with FTL_STEP_LOSS_TENSOR); the loss reported is before
+ * loss_scale. Inputs on a CUDA device come from the host, which has checked
+ * the ids against vocab_size: a plugin need not read them back to check. */
 typedef struct ftl_step_args {
   uint32_t struct_size;
   const ftl_named_tensor* inputs; /* the tensors move to the plugin               */
   uint32_t n_inputs;
-  int32_t train; /* 1: train mode, forward + backward (grads accumulate);
-                    0: eval mode, forward only                      */
-  void* stream;  /* cudaStream_t or NULL: enqueue on it or synchronise */
+  int32_t train;  /* 1: train mode, forward + backward (grads accumulate);
+                     0: eval mode, forward only                      */
+  void* stream;   /* CUDA: the host's current cudaStream_t (LibTorch's current stream of the
+                     calling thread). The inputs are ready in its order; enqueue the work on
+                     it and do not synchronise the device. NULL: CPU, or synchronise. */
+  uint32_t flags; /* ABI 1.2: FTL_STEP_* bits; check FTL_HAS_FIELD before reading */
 } ftl_step_args;
+
+/* Return the loss as an output tensor "loss" [] float32 on the model's device
+ * (before loss_scale) and set *loss to NaN, so that the step never waits for
+ * the device. A plugin that ignores the flag reports *loss as before. */
+#define FTL_STEP_LOSS_TENSOR (1u << 0)
 
 typedef struct ftl_model_vtable {
   ftl_common_vtable common;
