@@ -6,6 +6,9 @@
 #include "util/process.hpp"
 #include "util/version.hpp"
 
+#include <execinfo.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -34,7 +37,29 @@ void print_usage(FILE* out) {
                "experiment.plugin_path, then next to the executable.\n");
 }
 
-void on_signal(int) { ftl::request_stop(); }
+void on_signal(int) {
+  ftl::request_stop();
+}
+
+// A crash is a bug: say so in one line with the signal, dump the native stack
+// (async-signal-safe calls only), then die with the signal's default action so
+// the exit status still tells a shell or CTest what happened.
+void on_fatal(int sig) {
+  const char* what = sig == SIGSEGV  ? "segmentation fault"
+                     : sig == SIGBUS ? "bus error"
+                     : sig == SIGFPE ? "arithmetic error"
+                     : sig == SIGILL ? "illegal instruction"
+                                     : "abort";
+  const char head[] = "ftlab: fatal: ";
+  const char tail[] = " (a bug in ftlab or a plugin; please report it with this stack)\n";
+  (void)!write(STDERR_FILENO, head, sizeof head - 1);
+  (void)!write(STDERR_FILENO, what, std::char_traits<char>::length(what));
+  (void)!write(STDERR_FILENO, tail, sizeof tail - 1);
+  void* frames[64];
+  backtrace_symbols_fd(frames, backtrace(frames, 64), STDERR_FILENO);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
 
 }  // namespace
 
@@ -56,6 +81,9 @@ int main(int argc, char** argv) {
     if (cmd != c.name) continue;
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+    void* warm[1];
+    (void)backtrace(warm, 1);  // loads libgcc's unwinder now, not inside the handler
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL}) std::signal(sig, on_fatal);
     ftl::tune_process();
     try {
       return c.fn(argc - 1, argv + 1);

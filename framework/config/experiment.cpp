@@ -287,10 +287,14 @@ void finish_experiment(Experiment& e) {
     tc.class_weights = t.numbers("class_weights");
   }
   tc.group_by_length = t.get<bool>("group_by_length", tc.group_by_length);
+  tc.pad_to_multiple_of = t.get<int64_t>("pad_to_multiple_of", tc.pad_to_multiple_of);
   tc.precision = t.get<std::string>("precision", tc.precision);
+  tc.optim = t.get<std::string>("optim", tc.optim);
   t.finish();
   check(tc.epochs >= 1, e, "train.epochs", "must be at least 1");
   check(tc.batch_size >= 1, e, "train.batch_size", "must be at least 1");
+  check(tc.pad_to_multiple_of >= 0 && tc.pad_to_multiple_of <= 512, e, "train.pad_to_multiple_of",
+        "must be 0 (auto: 8 on CUDA, 1 on CPU) or a count of tokens up to 512");
   check(tc.eval_batch_size >= 1, e, "train.eval_batch_size", "must be at least 1");
   check(tc.learning_rate > 0, e, "train.learning_rate", "must be positive");
   check(tc.weight_decay >= 0, e, "train.weight_decay", "must be zero or positive");
@@ -305,8 +309,8 @@ void finish_experiment(Experiment& e) {
   check(tc.lr_scheduler == "linear" || tc.lr_scheduler == "cosine" || tc.lr_scheduler == "constant" ||
             tc.lr_scheduler == "constant_with_warmup",
         e, "train.lr_scheduler", "must be \"linear\", \"cosine\", \"constant\" or \"constant_with_warmup\"");
-  for (const auto& [key, value] : {std::pair<std::string, std::string>{"eval_strategy", tc.eval_strategy},
-                                   {"save_strategy", tc.save_strategy}})
+  for (const auto& [key, value] :
+       {std::pair<std::string, std::string>{"eval_strategy", tc.eval_strategy}, {"save_strategy", tc.save_strategy}})
     check(value == "epoch" || value == "steps" || value == "no", e, "train." + key,
           "must be \"epoch\", \"steps\" or \"no\"");
   check(tc.eval_strategy != "steps" || tc.eval_steps >= 1, e, "train.eval_steps",
@@ -327,9 +331,13 @@ void finish_experiment(Experiment& e) {
   check(tc.early_stopping_threshold >= 0, e, "train.early_stopping_threshold", "must be zero or positive");
   check(tc.label_smoothing >= 0 && tc.label_smoothing < 1, e, "train.label_smoothing", "must be in [0, 1)");
   for (double w : tc.class_weights) check(w >= 0, e, "train.class_weights", "weights must be zero or positive");
-  check(tc.precision == "fp32" || tc.precision == "bf16" || tc.precision == "fp16", e, "train.precision",
-        "must be \"fp32\", \"bf16\" or \"fp16\"");
-  check(tc.precision == "fp32" || e.device != "cpu", e, "train.precision",
+  check(tc.precision == "auto" || tc.precision == "fp32" || tc.precision == "bf16" || tc.precision == "fp16", e,
+        "train.precision", "must be \"auto\", \"fp32\", \"bf16\" or \"fp16\"");
+  check(tc.optim == "auto" || tc.optim == "adamw_fused" || tc.optim == "adamw_loop", e, "train.optim",
+        "must be \"auto\", \"adamw_fused\" (CUDA, LibTorch >= 2.2) or \"adamw_loop\"");
+  check(tc.optim != "adamw_fused" || e.device != "cpu", e, "train.optim",
+        "the fused AdamW kernel runs on CUDA; use \"auto\" or \"adamw_loop\" on CPU");
+  check(tc.precision == "auto" || tc.precision == "fp32" || e.device != "cpu", e, "train.precision",
         "bf16/fp16 autocast is for CUDA; on CPU ftlab trains in fp32 (remove the key or set device = \"cuda\")");
 
   for (const char* c : k_components) (void)e.plugin_name(c);

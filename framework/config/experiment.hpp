@@ -25,24 +25,27 @@ struct TrainConfig {
   double adam_beta1 = 0.9;
   double adam_beta2 = 0.999;
   double adam_epsilon = 1e-8;
-  int64_t log_every = 50;
+  int64_t log_every = 50;  // progress line; on CUDA also how often the losses are read back
   int64_t gradient_accumulation_steps = 1;
   std::string lr_scheduler = "linear";  // linear | cosine | constant | constant_with_warmup
   std::string eval_strategy = "epoch";  // epoch | steps | no
   int64_t eval_steps = 0;
   std::string save_strategy = "epoch";  // epoch | steps | no
   int64_t save_steps = 0;
-  int64_t save_total_limit = 0;  // 0 = keep every checkpoint; the best is never deleted
+  int64_t save_total_limit = 0;                // 0 = keep every checkpoint; the best is never deleted
   std::string metric_for_best_model = "loss";  // "loss" or a metric name of the metric plugin
   bool greater_is_better = false;              // default: false for names ending in "loss"
   bool load_best_model_at_end = false;
   int64_t early_stopping_patience = 0;  // evaluations without improvement; 0 = off
   double early_stopping_threshold = 0.0;
   double label_smoothing = 0.0;
-  std::vector<double> class_weights;  // empty = unweighted; one weight per label
+  std::vector<double> class_weights;    // empty = unweighted; one weight per label
   bool class_weights_balanced = false;  // class_weights = "balanced": n / (C * count_c) on the training split
   bool group_by_length = false;
-  std::string precision = "fp32";  // fp32 | bf16 | fp16 (CUDA only)
+  // Batches padded to a multiple of this many tokens; 0 = auto: 8 on CUDA, 1 on CPU.
+  int64_t pad_to_multiple_of = 0;
+  std::string precision = "auto";  // auto (bf16 on GPUs that have it, else fp32) | fp32 | bf16 | fp16 (CUDA only)
+  std::string optim = "auto";      // auto (fused AdamW on CUDA where available) | adamw_fused | adamw_loop
 };
 
 struct Experiment {

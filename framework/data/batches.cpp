@@ -47,14 +47,19 @@ std::vector<int64_t> length_sorted_order(const EncodedSplit& s) {
   return order;
 }
 
-Batch make_batch(const EncodedSplit& s, const int64_t* idx, int64_t count, int32_t pad_id) {
+namespace {
+
+Batch fill_batch(const EncodedSplit& s, const int64_t* idx, int64_t count, int32_t pad_id, bool pinned,
+                 int64_t multiple = 1, int64_t cap = 0) {
   int64_t T = 1;
   for (int64_t b = 0; b < count; ++b)
     T = std::max<int64_t>(T, static_cast<int64_t>(s.ids[static_cast<size_t>(idx[b])].size()));
+  if (multiple > 1) T = std::max(T, std::min((T + multiple - 1) / multiple * multiple, cap));
+  const auto opt = at::TensorOptions().dtype(at::kLong).pinned_memory(pinned);
   Batch batch;
-  batch.input_ids = at::full({count, T}, pad_id, at::kLong);  // [B, T]
-  batch.attention_mask = at::zeros({count, T}, at::kLong);    // [B, T]
-  batch.labels = at::empty({count}, at::kLong);               // [B]
+  batch.input_ids = at::full({count, T}, pad_id, opt);  // [B, T]
+  batch.attention_mask = at::zeros({count, T}, opt);    // [B, T]
+  batch.labels = at::empty({count}, opt);               // [B]
   auto* ids = batch.input_ids.data_ptr<int64_t>();
   auto* mask = batch.attention_mask.data_ptr<int64_t>();
   auto* labels = batch.labels.data_ptr<int64_t>();
@@ -68,6 +73,28 @@ Batch make_batch(const EncodedSplit& s, const int64_t* idx, int64_t count, int32
     batch.real_tokens += static_cast<int64_t>(row.size());
   }
   return batch;
+}
+
+}  // namespace
+
+Batch make_batch(const EncodedSplit& s, const int64_t* idx, int64_t count, int32_t pad_id) {
+  return fill_batch(s, idx, count, pad_id, false);
+}
+
+int64_t longest_sequence(const EncodedSplit& s) {
+  size_t longest = 0;
+  for (const auto& row : s.ids) longest = std::max(longest, row.size());
+  return static_cast<int64_t>(longest);
+}
+
+Batch make_device_batch(const EncodedSplit& s, const int64_t* idx, int64_t count, int32_t pad_id,
+                        const at::Device& device, int64_t pad_multiple, int64_t pad_cap) {
+  if (!device.is_cuda()) return fill_batch(s, idx, count, pad_id, false, pad_multiple, pad_cap);
+  Batch b = fill_batch(s, idx, count, pad_id, true, pad_multiple, pad_cap);
+  b.input_ids = b.input_ids.to(device, /*non_blocking=*/true);
+  b.attention_mask = b.attention_mask.to(device, /*non_blocking=*/true);
+  b.labels = b.labels.to(device, /*non_blocking=*/true);
+  return b;
 }
 
 }  // namespace ftl

@@ -7,6 +7,7 @@
 #include "data/encode.hpp"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>  // at::NoGradGuard (not in ATen.h on LibTorch 2.x)
 
 namespace ftl {
 
@@ -24,6 +25,17 @@ std::vector<int64_t> shuffled_order(int64_t n, uint64_t seed, int64_t epoch);
 std::vector<int64_t> length_sorted_order(const EncodedSplit& s);
 
 Batch make_batch(const EncodedSplit& s, const int64_t* idx, int64_t count, int32_t pad_id);
+// make_batch for the model's device: on CUDA the batch is built in pinned
+// host memory and copied asynchronously (the host does not wait for the copy;
+// LibTorch's pinned allocator keeps the buffer alive until the copy is done).
+// pad_multiple > 1 rounds the padded length T up to a multiple of it (fewer
+// distinct shapes for the GPU's per-shape kernel choices), but never past
+// pad_cap (the longest sequence of the split: what the model must accept anyway).
+Batch make_device_batch(const EncodedSplit& s, const int64_t* idx, int64_t count, int32_t pad_id,
+                        const at::Device& device, int64_t pad_multiple = 1, int64_t pad_cap = 0);
+
+// Length of the longest sequence of the split.
+int64_t longest_sequence(const EncodedSplit& s);
 
 }  // namespace ftl
 

@@ -5,6 +5,8 @@
 
 #include <ftlab/torch_bridge.hpp>
 
+#include "train/cuda_util.hpp"
+
 namespace ftl {
 
 Model::Model(const FactoryRef& f, const ComponentSpec& spec)
@@ -56,9 +58,11 @@ StepOutput Model::step(const at::Tensor& ids, const at::Tensor& mask, const at::
   inputs[n_in++] = {"input_ids", torch_bridge::from_torch(ids)};
   inputs[n_in++] = {"attention_mask", torch_bridge::from_torch(mask)};
   if (labels.defined()) inputs[n_in++] = {"labels", torch_bridge::from_torch(labels)};
-  if (extras.class_weights.defined()) inputs[n_in++] = {"class_weights", torch_bridge::from_torch(extras.class_weights)};
+  if (extras.class_weights.defined())
+    inputs[n_in++] = {"class_weights", torch_bridge::from_torch(extras.class_weights)};
   if (extras.label_smoothing != 0.0)
-    inputs[n_in++] = {"label_smoothing", torch_bridge::from_torch(at::scalar_tensor(extras.label_smoothing, at::kFloat))};
+    inputs[n_in++] = {"label_smoothing",
+                      torch_bridge::from_torch(at::scalar_tensor(extras.label_smoothing, at::kFloat))};
   if (extras.loss_scale != 1.0)
     inputs[n_in++] = {"loss_scale", torch_bridge::from_torch(at::scalar_tensor(extras.loss_scale, at::kFloat))};
   ftl_step_args args{};
@@ -66,7 +70,8 @@ StepOutput Model::step(const at::Tensor& ids, const at::Tensor& mask, const at::
   args.inputs = inputs;
   args.n_inputs = n_in;
   args.train = train ? 1 : 0;
-  args.stream = nullptr;
+  args.stream = current_stream(ids.device());
+  args.flags = FTL_STEP_LOSS_TENSOR;  // ABI 1.2; older plugins ignore it and report *loss
   ftl_named_tensor outputs[4] = {};
   uint32_t n_out = 0;
   double loss = 0.0;
@@ -74,11 +79,16 @@ StepOutput Model::step(const at::Tensor& ids, const at::Tensor& mask, const at::
   int32_t rc = vt_->step(self_, &args, outputs, 4, &n_out, &loss, &err);  // inputs moved
   check_status(rc, err, f_, "step");
   StepOutput out;
-  out.loss = loss;
   for (uint32_t i = 0; i < n_out && i < 4; ++i) {
     at::Tensor t = torch_bridge::to_torch(outputs[i].tensor);
-    if (outputs[i].name != nullptr && std::string(outputs[i].name) == "logits") out.logits = t;
+    const std::string name = outputs[i].name != nullptr ? outputs[i].name : "";
+    if (name == "logits")
+      out.logits = t;
+    else if (name == "loss" && labels.defined())
+      out.loss = t.reshape({});
   }
+  if (labels.defined() && !out.loss.defined())
+    out.loss = at::scalar_tensor(loss, at::kFloat);  // a plugin of ABI < 1.2 reports *loss
   if (!out.logits.defined()) throw Error(std::string("model '") + f_.factory->name + "' step returned no logits");
   return out;
 }

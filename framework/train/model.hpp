@@ -5,6 +5,9 @@
 #include "plugins/components.hpp"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>  // at::NoGradGuard (not in ATen.h on LibTorch 2.x)
+
+#include <cmath>
 
 namespace ftl {
 
@@ -22,8 +25,11 @@ struct StepExtras {
 };
 
 struct StepOutput {
-  at::Tensor logits;  // [B, C] float32
-  double loss = 0.0;  // NaN when no labels were given
+  at::Tensor logits;  // [B, C] float32, on the model's device
+  // [] float32 on the model's device when labels were given, else undefined.
+  // Reading it (loss_value()) waits for the device; the training loop batches those reads.
+  at::Tensor loss;
+  double loss_value() const { return loss.defined() ? loss.item<double>() : std::nan(""); }
 };
 
 class Model {
@@ -37,7 +43,8 @@ class Model {
   // Gradients of every parameter (undefined tensors where there is none).
   std::vector<at::Tensor> grads();
   void zero_grad();
-  // ids/mask [B, T] int64, labels [B] int64 or undefined.
+  // ids/mask [B, T] int64, labels [B] int64 or undefined; on the CPU or already
+  // on the model's device (then nothing here waits for the device).
   StepOutput step(const at::Tensor& ids, const at::Tensor& mask, const at::Tensor& labels, bool train,
                   const StepExtras& extras = {});
   const FactoryRef& factory() const { return f_; }

@@ -1,18 +1,70 @@
 // optim.cpp - AdamW, the linear schedule and gradient clipping.
 #include "train/optim.hpp"
 
+#include "util/error.hpp"
+
+#include <torch/version.h>
+
 #include <cmath>
 
+// torch._fused_adamw_ and the Tensor overload of _foreach_mul_ (LibTorch 2.2+).
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 2)
+#define FTL_HAVE_FUSED_OPTIM 1
+#else
+#define FTL_HAVE_FUSED_OPTIM 0
+#endif
+
 namespace ftl {
+
+bool fused_adamw_available(const at::Device& device) {
+  return FTL_HAVE_FUSED_OPTIM && device.is_cuda();
+}
 
 AdamW::AdamW(std::vector<Param>& params, AdamWOptions opt) : params_(params), opt_(opt) {
   for (auto& p : params_) {
     m_.push_back(at::zeros_like(p.value));
     v_.push_back(at::zeros_like(p.value));
   }
+  if (opt_.fused && (params_.empty() || !fused_adamw_available(params_[0].value.device())))
+    throw Error("the fused AdamW kernel needs CUDA and LibTorch >= 2.2; set train.optim = \"adamw_loop\"");
 }
 
 void AdamW::step(const std::vector<at::Tensor>& grads, double lr) {
+  if (opt_.fused)
+    step_fused(grads, lr);
+  else
+    step_loop(grads, lr);
+}
+
+void AdamW::step_fused(const std::vector<at::Tensor>& grads, double lr) {
+  at::NoGradGuard no_grad;
+  ++t_;
+#if FTL_HAVE_FUSED_OPTIM
+  if (!step_t_.defined()) step_t_ = at::zeros({}, params_[0].value.options().dtype(at::kFloat));
+  step_t_.fill_(static_cast<double>(t_));             // queued like any kernel: no wait
+  for (int no_decay = 0; no_decay < 2; ++no_decay) {  // group 0: decayed, group 1: biases and norms
+    std::vector<at::Tensor> p, g, m, v, steps;
+    for (size_t i = 0; i < params_.size(); ++i) {
+      if (!grads[i].defined() || params_[i].no_decay != (no_decay == 1)) continue;
+      p.push_back(params_[i].value);
+      g.push_back(grads[i]);
+      m.push_back(m_[i]);
+      v.push_back(v_[i]);
+      steps.push_back(step_t_);
+    }
+    if (p.empty()) continue;
+    const double wd = no_decay == 1 ? 0.0 : opt_.weight_decay;
+    const std::vector<at::Tensor> no_max;  // amsgrad off
+    at::_fused_adamw_(p, g, m, v, no_max, steps, lr, opt_.beta1, opt_.beta2, wd, opt_.eps, /*amsgrad=*/false,
+                      /*maximize=*/false);
+  }
+#else
+  (void)grads;
+  (void)lr;
+#endif
+}
+
+void AdamW::step_loop(const std::vector<at::Tensor>& grads, double lr) {
   at::NoGradGuard no_grad;
   ++t_;
   const double bc1 = 1.0 - std::pow(opt_.beta1, static_cast<double>(t_));
@@ -49,18 +101,29 @@ double scheduled_lr(const std::string& kind, double base_lr, int64_t step, int64
   return base_lr * std::max(0.0, 0.5 * (1.0 + std::cos(M_PI * progress)));
 }
 
-double clip_grad_norm(std::vector<at::Tensor>& grads, double max_norm) {
+at::Tensor clip_grad_norm(std::vector<at::Tensor>& grads, double max_norm) {
   at::NoGradGuard no_grad;
-  std::vector<at::Tensor> norms;
+  std::vector<at::Tensor> live;
   for (const auto& g : grads)
-    if (g.defined()) norms.push_back(g.norm(2.0).to(at::kDouble));
-  if (norms.empty()) return 0.0;
-  const double total = at::stack(norms).norm(2.0).item<double>();
+    if (g.defined()) live.push_back(g);
+  if (live.empty()) return at::zeros({}, at::kDouble);
+  const bool foreach = FTL_HAVE_FUSED_OPTIM && live[0].is_cuda();
+  std::vector<at::Tensor> norms;
+#if FTL_HAVE_FUSED_OPTIM
+  if (foreach) norms = at::_foreach_norm(live, 2.0);
+#endif
+  if (!foreach)
+    for (const auto& g : live) norms.push_back(g.norm(2.0));
+  const at::Tensor total = at::stack(norms).to(at::kDouble).norm(2.0);  // [] float64
   if (max_norm > 0.0) {
-    const double coef = max_norm / (total + 1e-6);
-    if (coef < 1.0)
-      for (auto& g : grads)
-        if (g.defined()) g.mul_(coef);
+    const at::Tensor coef = (max_norm / (total + 1e-6)).clamp_max(1.0);  // [] float64
+#if FTL_HAVE_FUSED_OPTIM
+    if (foreach) {
+      at::_foreach_mul_(live, coef.to(at::kFloat));
+      return total;
+    }
+#endif
+    for (auto& g : live) g.mul_(coef);
   }
   return total;
 }

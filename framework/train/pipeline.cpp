@@ -1,8 +1,10 @@
 // pipeline.cpp - plugin lookup and component creation for an experiment.
 #include "train/pipeline.hpp"
 
+#include "train/cuda_util.hpp"
 #include "util/error.hpp"
 
+#include <ATen/Context.h>
 #include <ATen/Parallel.h>
 
 #include <thread>
@@ -54,6 +56,18 @@ std::unique_ptr<Pipeline> build_pipeline(Experiment& e, const std::vector<std::s
   dirs.insert(dirs.end(), e.plugin_path.begin(), e.plugin_path.end());
   p->registry.load_dirs(Registry::search_path(dirs));
   p->device = parse_device(e);
+  if (p->device.device_type == kDLCUDA) {
+    if (!at::hasCUDA())
+      throw Error(e.where("experiment.device") + ": device = \"" + e.device +
+                  "\" but this ftlab was built with a LibTorch without CUDA (or no GPU is visible); build against a "
+                  "CUDA LibTorch (README, \"GPU\") or set device = \"cpu\"");
+    p->torch_device = at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(p->device.device_id));
+  }
+  // train.precision = "auto": bf16 autocast on GPUs that compute it natively, fp32 elsewhere.
+  p->precision = e.train.precision;
+  if (p->precision == "auto")
+    p->precision = p->torch_device.is_cuda() && cuda_has_bf16(p->device.device_id) ? "bf16" : "fp32";
+  p->pad_multiple = e.train.pad_to_multiple_of > 0 ? e.train.pad_to_multiple_of : p->torch_device.is_cuda() ? 8 : 1;
   p->threads =
       e.threads > 0 ? static_cast<int>(e.threads) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(p->threads);
@@ -70,6 +84,8 @@ std::unique_ptr<Pipeline> build_pipeline(Experiment& e, const std::vector<std::s
     s.threads = p->threads;
     s.locate = locate;
     s.locate_ctx = &loc;
+    if (section == "model" && p->precision == "bf16") s.compute_dtype = DLDataType{kDLBfloat, 16, 1};
+    if (section == "model" && p->precision == "fp16") s.compute_dtype = DLDataType{kDLFloat, 16, 1};
     return s;
   };
 

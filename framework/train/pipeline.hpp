@@ -19,7 +19,10 @@ struct Pipeline {
   std::unique_ptr<Model> model;
   std::unique_ptr<Metric> metric;
   DLDevice device{kDLCPU, 0};
+  at::Device torch_device{at::kCPU};
   int threads = 1;
+  std::string precision = "fp32";  // train.precision resolved: fp32 | bf16 | fp16
+  int64_t pad_multiple = 1;        // train.pad_to_multiple_of resolved
 
   std::vector<PluginInfo> plugin_infos() const;
 };

@@ -5,11 +5,17 @@
 // early stopping, load-best-at-end, save_total_limit that keeps the best,
 // label smoothing and class weights, length-grouped batches, fp16 dynamic
 // loss scaling on CUDA. Checkpoints make it resumable bit-exactly on CPU.
+// On CUDA nothing in a step waits for the GPU (fp16 loss scaling excepted):
+// batches go up from pinned memory, losses and gradient norms stay on the
+// device and are read back every log_every steps, at epoch ends and before
+// evaluations, checkpoints and interruptions; a NaN loss is reported then,
+// with its step.
 #include "train/run.hpp"
 
 #include "data/batches.hpp"
 #include "data/token_cache.hpp"
 #include "train/checkpoint.hpp"
+#include "train/cuda_util.hpp"
 #include "train/evaluate.hpp"
 #include "train/optim.hpp"
 #include "train/pipeline.hpp"
@@ -37,7 +43,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 std::string format_duration(double s) {
   auto total = static_cast<long>(s + 0.5);
@@ -52,8 +60,7 @@ std::string default_output(const Experiment& e) {
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&t));
   std::string base = (fs::path(e.output_dir) / (e.name + "-" + stamp)).string();
   std::string path = base + ".h5";
-  for (int i = 1; fs::exists(path) || fs::exists(path + ".partial"); ++i)
-    path = base + "-" + std::to_string(i) + ".h5";
+  for (int i = 1; fs::exists(path) || fs::exists(path + ".partial"); ++i) path = base + "-" + std::to_string(i) + ".h5";
   return path;
 }
 
@@ -193,17 +200,29 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
       throw Error(e.where("dataset") + ": training example " + std::to_string(i) + " has no label");
   if (tc.eval_strategy != "no" && val.size() == 0)
     throw Error(e.where("train.eval_strategy") + ": the dataset has no validation split; set eval_strategy = \"no\"");
+  // The model reads ids on the GPU without checking them: check them once here.
+  const int64_t vocab = p->tokenizer->vocab_size();
+  for (const EncodedSplit& sp : splits)
+    for (size_t i = 0; i < sp.size(); ++i)
+      for (int64_t id : sp.ids[i])
+        if (id < 0 || id >= vocab)
+          throw Error(e.where("tokenizer") + ": the tokenizer produced id " + std::to_string(id) + " outside 0.." +
+                      std::to_string(vocab - 1) + " (its vocab_size); the tokenizer plugin is faulty");
   const int64_t C = p->dataset->num_labels();
+  const at::Device dev = p->torch_device;
+  const bool on_gpu = dev.is_cuda();
   StepExtras extras;
   extras.label_smoothing = tc.label_smoothing;
   if (auto w = resolve_class_weights(tc, e, train, C); !w.empty())
-    extras.class_weights = at::tensor(w, at::kFloat);
+    extras.class_weights = at::tensor(w, at::kFloat).to(dev);
 
   // ---- results file (created now: an unwritable folder fails before training)
   RunWriter writer(out_path);
-  AdamW adam(p->model->params(), {tc.adam_beta1, tc.adam_beta2, tc.adam_epsilon, tc.weight_decay});
+  const bool fused = tc.optim == "adamw_fused" || (tc.optim == "auto" && fused_adamw_available(dev));
+  AdamW adam(p->model->params(), {tc.adam_beta1, tc.adam_beta2, tc.adam_epsilon, tc.weight_decay, fused});
+  const std::string precision = p->precision;
   TrainState state;
-  if (tc.precision == "fp16") state.loss_scale = LossScaler::k_init;
+  if (precision == "fp16") state.loss_scale = LossScaler::k_init;
   try {
     writer.write_config(experiment_toml, e.path, e.base_dir, e.overrides);
     writer.write_plugins(p->plugin_infos());
@@ -214,9 +233,12 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
     gethostname(host, sizeof host - 1);
     writer.write_environment({{"host", host},
                               {"device", e.device},
+                              {"gpu", on_gpu ? cuda_device_name(dev.index()) : std::string()},
                               {"libtorch", TORCH_VERSION},
                               {"threads", std::to_string(p->threads)},
-                              {"precision", tc.precision},
+                              {"precision", precision},
+                              {"optimizer", fused ? "adamw_fused" : "adamw_loop"},
+                              {"pad_to_multiple_of", std::to_string(p->pad_multiple)},
                               {"ftlab_version", k_ftlab_version},
                               {"git_revision", FTLAB_GIT_REVISION}});
     if (!resume_file.empty()) {
@@ -238,16 +260,18 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
     const int64_t accum = tc.gradient_accumulation_steps;
     const int64_t steps_per_epoch = (batches + accum - 1) / accum;
     const int64_t total_steps = steps_per_epoch * tc.epochs;
-    const int64_t warmup = tc.warmup_steps > 0 ? tc.warmup_steps
-                                               : static_cast<int64_t>(std::ceil(tc.warmup_ratio * total_steps));
+    const int64_t warmup =
+        tc.warmup_steps > 0 ? tc.warmup_steps : static_cast<int64_t>(std::ceil(tc.warmup_ratio * total_steps));
     const std::string headline = p->metric->headline();
     const bool tty = isatty(STDERR_FILENO) != 0;
     std::fprintf(stderr,
                  "training: %lld epochs x %lld steps (batch %lld x %lld accumulation), lr %g %s, warmup %lld, "
-                 "%s, %d threads\n",
+                 "%s, %s, %s%s%d threads\n",
                  static_cast<long long>(tc.epochs), static_cast<long long>(steps_per_epoch),
                  static_cast<long long>(tc.batch_size), static_cast<long long>(accum), tc.learning_rate,
-                 tc.lr_scheduler.c_str(), static_cast<long long>(warmup), tc.precision.c_str(), p->threads);
+                 tc.lr_scheduler.c_str(), static_cast<long long>(warmup), precision.c_str(),
+                 fused ? "fused AdamW" : "AdamW", on_gpu ? cuda_device_name(dev.index()).c_str() : "",
+                 on_gpu ? ", " : "", p->threads);
 
     auto save = [&]() {
       const std::string name = checkpoint_name(state.global_step);
@@ -267,9 +291,6 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
         state.checkpoints.erase(victim);
       }
       return ckpt_dir + "/" + name;
-    };
-    auto last_checkpoint = [&]() {
-      return state.checkpoints.empty() ? std::string("none yet") : ckpt_dir + "/" + state.checkpoints.back();
     };
     // Evaluates on validation; updates the best model and early stopping. True = stop training.
     auto evaluate_and_track = [&](const std::string& tag, double epoch_pos) {
@@ -308,8 +329,58 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
     };
 
     // ---- training loop
+    // Steps whose loss and gradient norm are still on the device (CUDA). flush()
+    // reads them back in one wait, logs them, checks the losses and prints progress.
+    struct Pending {
+      StepRecord rec;
+      at::Tensor loss, norm;  // [] on the device
+    };
+    std::vector<Pending> pending;
+    double loss_window = 0.0;
+    int64_t window = 0;
     const auto t_train = Clock::now();
     const int64_t first_step = state.global_step;
+    const int64_t train_longest = longest_sequence(train);
+    if (on_gpu) cuda_reset_peak(dev.index());
+    auto flush = [&](bool force_print) {
+      if (pending.empty()) return;
+      std::vector<at::Tensor> ls, ns;
+      for (const auto& q : pending) {
+        ls.push_back(q.loss.to(at::kDouble));
+        ns.push_back(q.norm.to(at::kDouble));
+      }
+      const at::Tensor losses = at::stack(ls).to(at::kCPU), norms = at::stack(ns).to(at::kCPU);  // one wait
+      const double* lv = losses.data_ptr<double>();
+      const double* nv = norms.data_ptr<double>();
+      bool print = force_print || tty;
+      for (size_t k = 0; k < pending.size(); ++k) {
+        StepRecord r = pending[k].rec;
+        if (!std::isfinite(lv[k]))
+          throw Error(
+              "training loss is " + std::to_string(lv[k]) + " at step " + std::to_string(r.step) +
+              " (last good checkpoint: " +
+              (state.checkpoints.empty() ? std::string("none yet") : ckpt_dir + "/" + state.checkpoints.back()) +
+              "); lower train.learning_rate or set train.max_grad_norm");
+        r.loss = static_cast<float>(lv[k]);
+        r.grad_norm = static_cast<float>(nv[k]);
+        state.log.push_back(r);
+        loss_window += lv[k];
+        ++window;
+        if (r.step % tc.log_every == 0) print = true;
+      }
+      const StepRecord& last = state.log.back();
+      pending.clear();
+      if (!print || window == 0) return;
+      const double el = seconds_since(t_train);
+      const double done = static_cast<double>(last.step - first_step);
+      const double eta = el / std::max(1.0, done) * static_cast<double>(total_steps - last.step);
+      std::fprintf(stderr, "%sepoch %lld/%lld step %lld/%lld loss %.4f lr %.2e | %.0f samples/s | ETA %s%s",
+                   tty ? "\r" : "", static_cast<long long>(state.epoch), static_cast<long long>(tc.epochs),
+                   static_cast<long long>(last.step), static_cast<long long>(total_steps), loss_window / window,
+                   last.learning_rate, state.current.samples_per_second(), format_duration(eta).c_str(),
+                   tty ? "   " : "\n");
+      if (!tty) loss_window = 0.0, window = 0;
+    };
     for (; state.epoch <= tc.epochs && state.stop_reason.empty(); ++state.epoch) {
       const int64_t epoch = state.epoch;
       const auto order = tc.group_by_length ? length_grouped_order(train, tc.batch_size, e.seed, epoch)
@@ -317,70 +388,60 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
       if (state.batch_in_epoch == 0) state.current = {epoch, 0.0, 0, 0, 0};
       auto t_epoch = Clock::now();
       const double seconds_before = state.current.seconds;
-      double loss_window = 0.0;
-      int64_t window = 0;
+      loss_window = 0.0;
+      window = 0;
       while (state.batch_in_epoch < batches) {
         const int64_t group = std::min(accum, batches - state.batch_in_epoch);
         p->model->zero_grad();
-        double loss_sum = 0.0;
+        at::Tensor loss_sum;  // [] on the device
         for (int64_t k = 0; k < group; ++k) {
           const int64_t start = (state.batch_in_epoch + k) * tc.batch_size;
           const int64_t count = std::min(tc.batch_size, n - start);
-          Batch b = make_batch(train, order.data() + start, count, p->tokenizer->pad_id());
+          Batch b = make_device_batch(train, order.data() + start, count, p->tokenizer->pad_id(), dev, p->pad_multiple,
+                                      train_longest);
           StepExtras x = extras;
           x.loss_scale = state.loss_scale / static_cast<double>(group);
           StepOutput out = p->model->step(b.input_ids, b.attention_mask, b.labels, true, x);
-          if (!std::isfinite(out.loss))
-            throw Error("training loss is " + std::to_string(out.loss) + " at step " +
-                        std::to_string(state.global_step + 1) + " (last good checkpoint: " + last_checkpoint() +
-                        "); lower train.learning_rate or set train.max_grad_norm");
-          loss_sum += out.loss;
+          loss_sum = loss_sum.defined() ? loss_sum + out.loss : out.loss;
           state.current.samples += count;
           state.current.tokens += b.real_tokens;
           state.current.token_slots += b.input_ids.numel();
         }
         auto grads = p->model->grads();
         bool apply = true;
-        if (tc.precision == "fp16") {
-          apply = LossScaler::unscale_and_check(grads, state);
+        if (precision == "fp16") {
+          apply = LossScaler::unscale_and_check(grads, state);  // waits for the GPU
         } else if (state.loss_scale != 1.0) {
           for (auto& g : grads)
             if (g.defined()) g.div_(state.loss_scale);
         }
-        const double norm = apply ? clip_grad_norm(grads, tc.max_grad_norm) : std::nan("");
+        at::Tensor norm = apply ? clip_grad_norm(grads, tc.max_grad_norm)
+                                : at::full({}, std::nan(""), at::TensorOptions().dtype(at::kDouble).device(dev));
         const double lr = scheduled_lr(tc.lr_scheduler, tc.learning_rate, state.global_step, warmup, total_steps);
         if (apply) adam.step(grads, lr);
         ++state.global_step;
         state.batch_in_epoch += group;
-        const double step_loss = loss_sum / static_cast<double>(group);
         const double epoch_pos = static_cast<double>(epoch - 1) + static_cast<double>(state.batch_in_epoch) / batches;
-        state.log.push_back({state.global_step, epoch_pos, static_cast<float>(step_loss), lr,
-                             static_cast<float>(norm), static_cast<float>(state.loss_scale), apply ? 0 : 1});
-        loss_window += step_loss;
-        ++window;
+        pending.push_back(
+            {{state.global_step, epoch_pos, 0.f, lr, 0.f, static_cast<float>(state.loss_scale), apply ? 0 : 1},
+             loss_sum / static_cast<double>(group),
+             norm});
         state.current.seconds = seconds_before + seconds_since(t_epoch);
         const bool last = state.batch_in_epoch >= batches;
-        if (state.global_step % tc.log_every == 0 || last || tty) {
-          const double el = seconds_since(t_train);
-          const double done = static_cast<double>(state.global_step - first_step);
-          const double eta = el / std::max(1.0, done) * static_cast<double>(total_steps - state.global_step);
-          std::fprintf(stderr, "%sepoch %lld/%lld step %lld/%lld loss %.4f lr %.2e | %.0f samples/s | ETA %s%s",
-                       tty ? "\r" : "", static_cast<long long>(epoch), static_cast<long long>(tc.epochs),
-                       static_cast<long long>(state.global_step), static_cast<long long>(total_steps),
-                       loss_window / window, lr, state.current.samples_per_second(), format_duration(eta).c_str(),
-                       tty ? "   " : "\n");
-          if (!tty) loss_window = 0.0, window = 0;
-        }
-        if (host_api()->should_stop(nullptr)) {
-          if (tty) std::fprintf(stderr, "\n");
-          const std::string ck = last ? std::string() : save();
-          throw Error("interrupted after step " + std::to_string(state.global_step) +
-                      (ck.empty() ? "" : "; checkpoint " + ck) + "; continue with: ftlab run " + e.path +
-                      " --resume " + out_path);
-        }
+        const bool stop_now = host_api()->should_stop(nullptr) != 0;
         // At the epoch's last batch, evaluation and saving wait for the epoch end (once, in that order).
         const bool step_eval = tc.eval_strategy == "steps" && state.global_step % tc.eval_steps == 0;
         const bool step_save = tc.save_strategy == "steps" && state.global_step % tc.save_steps == 0;
+        if (!on_gpu || last || stop_now || step_eval || step_save ||
+            static_cast<int64_t>(pending.size()) >= tc.log_every)
+          flush(last);
+        if (stop_now) {
+          if (tty) std::fprintf(stderr, "\n");
+          const std::string ck = last ? std::string() : save();
+          throw Error("interrupted after step " + std::to_string(state.global_step) +
+                      (ck.empty() ? "" : "; checkpoint " + ck) + "; continue with: ftlab run " + e.path + " --resume " +
+                      out_path);
+        }
         if (!last) {
           bool stop = false;
           if (step_eval) {
@@ -391,6 +452,8 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
           if (stop) break;
         }
       }
+      if (on_gpu) device_synchronize(dev);
+      state.current.seconds = seconds_before + seconds_since(t_epoch);
       if (tty) std::fprintf(stderr, "\n");
       if (!state.stop_reason.empty()) break;
       // Epoch done: the state now points at the start of the next epoch.
@@ -401,10 +464,10 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
       state.batch_in_epoch = 0;
       ++state.epoch;
       bool stop = false;
-      const bool eval_now = tc.eval_strategy == "epoch" ||
-                            (tc.eval_strategy == "steps" && state.global_step % tc.eval_steps == 0);
-      const bool save_now = tc.save_strategy == "epoch" ||
-                            (tc.save_strategy == "steps" && state.global_step % tc.save_steps == 0);
+      const bool eval_now =
+          tc.eval_strategy == "epoch" || (tc.eval_strategy == "steps" && state.global_step % tc.eval_steps == 0);
+      const bool save_now =
+          tc.save_strategy == "epoch" || (tc.save_strategy == "steps" && state.global_step % tc.save_steps == 0);
       if (eval_now)
         stop = evaluate_and_track(tc.eval_strategy == "epoch" ? "epoch_" + std::to_string(epoch)
                                                               : "step_" + std::to_string(state.global_step),
@@ -459,14 +522,16 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
     }
     for (const auto& f : state.checkpoints)
       writer.embed_checkpoint(ckpt_dir + "/" + f, fs::path(f).stem().string(), f == state.best_checkpoint);
-    writer.write_summary({{"stop_reason", state.stop_reason},
-                          {"metric_for_best_model", tc.metric_for_best_model},
-                          {"best_checkpoint", fs::path(state.best_checkpoint).stem().string()},
-                          {"weights", tc.load_best_model_at_end && !state.best_checkpoint.empty() ? "best" : "last"}},
-                         {{"best_metric", state.best_metric},
-                          {"best_step", static_cast<double>(state.best_step)},
-                          {"global_step", static_cast<double>(state.global_step)},
-                          {"train_seconds", seconds_since(t_train)}});
+    writer.write_summary(
+        {{"stop_reason", state.stop_reason},
+         {"metric_for_best_model", tc.metric_for_best_model},
+         {"best_checkpoint", fs::path(state.best_checkpoint).stem().string()},
+         {"weights", tc.load_best_model_at_end && !state.best_checkpoint.empty() ? "best" : "last"}},
+        {{"best_metric", state.best_metric},
+         {"best_step", static_cast<double>(state.best_step)},
+         {"global_step", static_cast<double>(state.global_step)},
+         {"train_seconds", seconds_since(t_train)},
+         {"peak_gpu_memory_bytes", on_gpu ? static_cast<double>(cuda_peak_allocated(dev.index())) : 0.0}});
     writer.finish();
   } catch (const std::exception& ex) {
     writer.fail(ex.what());

@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
                    keep.back().data_ptr()});
     };
     add("logits", r.logits);
-    add("loss", at::scalar_tensor(r.loss, at::kFloat));
+    add("loss", r.loss.reshape({}));
     if (train) {
       auto g = model.grads();
       for (size_t i = 0; i < g.size(); ++i)

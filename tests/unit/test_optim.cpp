@@ -52,7 +52,7 @@ TEST_CASE("gradient clipping matches torch::nn::utils::clip_grad_norm_") {
   pb.mutable_grad() = b.clone();
   const double ref_norm = torch::nn::utils::clip_grad_norm_(std::vector<torch::Tensor>{pa, pb}, 1.0);
   std::vector<at::Tensor> grads = {a.clone(), b.clone()};
-  const double norm = ftl::clip_grad_norm(grads, 1.0);
+  const double norm = ftl::clip_grad_norm(grads, 1.0).item<double>();
   CHECK(norm == Approx(ref_norm).epsilon(1e-6));
   CHECK(torch::allclose(grads[0], pa.grad(), 1e-6, 1e-7));
   CHECK(torch::allclose(grads[1], pb.grad(), 1e-6, 1e-7));

@@ -97,11 +97,11 @@ TEST_CASE("gradient accumulation of 2 x 8 equals one batch of 16 (no dropout)") 
 TEST_CASE("early stopping ends the run and load_best_model_at_end restores the best checkpoint") {
   test::TempDir dir;
   // A tiny learning rate cannot improve the loss by the threshold: stop after 2 evaluations.
-  auto path = run_tiny(dir, "es.h5",
-                       {"train.epochs=5", "train.learning_rate=1e-9", "train.eval_strategy=\"steps\"",
-                        "train.eval_steps=2", "train.save_strategy=\"steps\"", "train.save_steps=2",
-                        "train.early_stopping_patience=2", "train.early_stopping_threshold=0.5",
-                        "train.load_best_model_at_end=true"});
+  auto path =
+      run_tiny(dir, "es.h5",
+               {"train.epochs=5", "train.learning_rate=1e-9", "train.eval_strategy=\"steps\"", "train.eval_steps=2",
+                "train.save_strategy=\"steps\"", "train.save_steps=2", "train.early_stopping_patience=2",
+                "train.early_stopping_threshold=0.5", "train.load_best_model_at_end=true"});
   auto f = ftl::h5::open_file(path, false);
   auto summary = ftl::h5::open_group(f.id(), "summary");
   CHECK(ftl::h5::read_attr_string(summary.id(), "stop_reason") == "early_stopping");
@@ -129,9 +129,9 @@ TEST_CASE("class weights and label smoothing reach the loss as LibTorch computes
   auto ref = torch::nn::functional::cross_entropy(
       out.logits, labels,
       torch::nn::functional::CrossEntropyFuncOptions().weight(x.class_weights).label_smoothing(0.1));
-  CHECK(out.loss == Approx(ref.item<double>()).epsilon(1e-6));
+  CHECK(out.loss_value() == Approx(ref.item<double>()).epsilon(1e-6));
   auto plain = p->model->step(ids, mask, labels, false);
-  CHECK(plain.loss != Approx(out.loss));
+  CHECK(plain.loss_value() != Approx(out.loss_value()));
 }
 
 TEST_CASE("an unwritable output fails before training and bad recipes are refused") {
@@ -142,7 +142,23 @@ TEST_CASE("an unwritable output fails before training and bad recipes are refuse
   REQUIRE_THROWS_WITH(ftl::run_experiment(e, opt), Contains("cannot create"));
   REQUIRE_THROWS_WITH(ftl::load_experiment(test::tiny_experiment(dir), {"train.precision=\"bf16\""}),
                       Contains("train.precision") && Contains("CUDA"));
-  REQUIRE_THROWS_WITH(ftl::load_experiment(test::tiny_experiment(dir), {"train.load_best_model_at_end=true",
-                                                                          "train.save_strategy=\"no\""}),
+  REQUIRE_THROWS_WITH(ftl::load_experiment(test::tiny_experiment(dir),
+                                           {"train.load_best_model_at_end=true", "train.save_strategy=\"no\""}),
                       Contains("load_best_model_at_end"));
+}
+
+TEST_CASE("pad_to_multiple_of rounds the batch length up, never past the split's longest sequence") {
+  ftl::EncodedSplit s;
+  s.ids = {{0, 5, 2}, {0, 5, 6, 7, 8, 2}, std::vector<int32_t>(19, 4)};
+  s.labels = {0, 1, 2};
+  const int64_t a[] = {0, 1}, all[] = {0, 1, 2};
+  const at::Device cpu(at::kCPU);
+  CHECK(ftl::longest_sequence(s) == 19);
+  CHECK(ftl::make_device_batch(s, a, 2, 1, cpu).input_ids.size(1) == 6);  // no rounding by default
+  auto b = ftl::make_device_batch(s, a, 2, 1, cpu, 8, 19);
+  CHECK(b.input_ids.size(1) == 8);
+  CHECK(b.attention_mask.sum().item<int64_t>() == 9);  // padding is masked
+  CHECK(b.input_ids[0][7].item<int64_t>() == 1);
+  CHECK(ftl::make_device_batch(s, all, 3, 1, cpu, 8, 19).input_ids.size(1) == 19);  // 24 capped at 19
+  CHECK(ftl::make_device_batch(s, a, 2, 1, cpu, 8, 7).input_ids.size(1) == 7);      // cap below the multiple
 }
