@@ -48,12 +48,17 @@ AttentionImpl::AttentionImpl(const Config& c)
 torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
   const int64_t B = x.size(0), T = x.size(1);
   auto split = [&](const torch::Tensor& t) { return t.view({B, T, heads, head_dim}).transpose(1, 2); };
+  auto k = split(k_lin(x)), v = split(v_lin(x));  // [B, H, T, D]
+#if TORCH_VERSION_MAJOR >= 2
+  // Fused attention; it scales by 1/sqrt(D) itself (the same math as below).
+  auto ctx = at::scaled_dot_product_attention(split(q_lin(x)), k, v, mask, is_training() ? dropout_p : 0.0, false);
+#else
   auto q = split(q_lin(x)) / std::sqrt(static_cast<double>(head_dim));  // [B, H, T, D], scaled first
-  auto k = split(k_lin(x)), v = split(v_lin(x));
-  auto scores = torch::matmul(q, k.transpose(-1, -2)) + mask;  // [B, H, T, T]
+  auto scores = torch::matmul(q, k.transpose(-1, -2)) + mask;           // [B, H, T, T]
   auto probs = torch::dropout(torch::softmax(scores, -1), dropout_p, is_training());
-  auto ctx = torch::matmul(probs, v).transpose(1, 2).reshape({B, T, heads * head_dim});  // [B, T, C]
-  return out_lin(ctx);
+  auto ctx = torch::matmul(probs, v);  // [B, H, T, D]
+#endif
+  return out_lin(ctx.transpose(1, 2).reshape({B, T, heads * head_dim}));  // [B, T, C]
 }
 
 FFNImpl::FFNImpl(const Config& c) {

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# bench/gpu/run.sh - what the GPU machine does, in one call (its time is
+# short; prepare with bench/gpu/prepare.sh): build ftlab against the
+# machine's CUDA LibTorch with the Debian kit (../shared/gpu, copied to
+# .gpu/kit, plus ICU and xxHash), check the CUDA path
+# against the CPU path (tests/gpu/cuda_check.cpp), write the Hugging Face
+# golden fixtures, and compare speed on TweetEval emoji:
+#   (a) the Trainer as the notebook configures it: fp32, padded to 128
+#       ($A_STEPS steps; the epoch time is extrapolated from them),
+#   (b) the Trainer at its fastest: bf16, dynamic padding, group_by_length,
+#       one epoch; it saves its initial weights (bench/gpu/hf_bench.py),
+#   (c) ftlab, one epoch, from those same weights (bench/gpu/emoji.toml),
+# then the whole notebook recipe (3 epochs, evaluation and checkpoint each
+# epoch, best model at the end) and an ablation of ftlab's speed settings,
+# each added on top of the last, on 4,000 tweets. Timed steps run one after
+# another; only the build overlaps untimed Python (golden fixtures, or the
+# initial weights). Logs go to $OUT/logs-<phase>.tgz after every step.
+#
+#   bash bench/gpu/run.sh all       # everything (about 8 minutes on an H100)
+#   bash bench/gpu/run.sh ftlab     # ftlab's side only: build, check, (c), recipe, ablation
+set -u
+PHASE=${1:-all}
+OUT=${OUT:-/tmp/gpu-out}
+K=.gpu/kit
+L=/tmp/gpu-logs-$PHASE
+INIT=build-gpu/hf-init # initial weights saved by (b); build-gpu survives between calls
+mkdir -p "$OUT" "$L" build-gpu/runs
+export PYTHONUNBUFFERED=1
+T0=$(date +%s)
+save_logs() { tar -C /tmp -czf "$OUT/logs-$PHASE.tgz" "gpu-logs-$PHASE" 2>/dev/null; }
+stamp() {
+  echo "[$(($(date +%s) - T0)) s] $*" | tee -a $L/steps.txt
+  save_logs
+}
+HFB="python3 bench/gpu/hf_bench.py --kit $K"
+DATA=".gpu/data/emoji"
+VOC=".gpu/vocab/roberta-base"
+EXP=bench/gpu/emoji.toml
+ftl() { # ftl NAME ARGS...: one ftlab run with the kit's libraries; log in $L/NAME.log
+  local name=$1
+  shift
+  (. /tmp/gpukit/gpukit-env.sh && timeout 240 build-gpu/ftlab run $EXP --output build-gpu/runs/$name.h5 "$@") \
+    >$L/$name.log 2>&1
+  stamp "ftlab $name: rc $? | $(grep -E 'epoch [0-9]+ done|^validation' $L/$name.log | cut -c1-110 | tr '\n' '|')"
+}
+[ -f /tmp/gpukit/gpukit-env.sh ] || bash $K/unpack-debs.sh .gpu/debs /tmp/gpukit >$L/unpack.log 2>&1 ||
+  stamp "unpack failed: $(tail -2 $L/unpack.log)"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee $L/gpu.txt
+python3 -c 'import torch, transformers; print("torch", torch.__version__, "cuda", torch.version.cuda,
+"transformers", transformers.__version__, "tf32", torch.backends.cuda.matmul.allow_tf32)' | tee $L/versions.txt
+nproc >>$L/versions.txt
+
+# ---- build (background, lower priority; -k 0: every error at once) while Python
+# writes the golden fixtures / initial weights (untimed)
+(
+  . /tmp/gpukit/gpukit-env.sh && bash $K/check-closure.sh /tmp/gpukit >$L/closure.log 2>&1 &&
+    cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release $GPUKIT_CMAKE_ARGS -DCMAKE_CUDA_ARCHITECTURES=90 \
+      "-DCMAKE_CXX_FLAGS=-include cstdint -include vector" >$L/configure.log 2>&1 &&
+    nice -n 10 cmake --build build-gpu -j16 --target ftlab tokenizer_bpe dataset_tweeteval model_roberta \
+      metric_classification ftlab_cuda_check -- -k 0 >$L/build.log 2>&1
+  echo $? >/tmp/build.rc
+) &
+BUILD=$!
+stamp "build started"
+if [ "$PHASE" = all ]; then
+  timeout 120 python3 $K/hf_reference.py golden --vocab-dir $VOC --bert-vocab .gpu/vocab/bert-base-uncased/vocab.txt \
+    --out /tmp/golden >$L/golden.log 2>&1 && tar -C /tmp -czf "$OUT/golden.tgz" golden
+  stamp "golden fixtures: rc $? | $(tail -1 $L/golden.log | cut -c1-200)"
+  if [ -d .gpu/work-export ]; then # ftlab's export loaded by transformers (issue 8)
+    timeout 120 python3 tests/hf/check_transformers_export.py .gpu/work-export >$L/export_check.log 2>&1
+    stamp "transformers loads ftlab's export: rc $? | $(tail -1 $L/export_check.log | cut -c1-200)"
+  fi
+elif [ ! -f $INIT/model.safetensors ]; then # the same initial weights (b) saves: seed 42, same config
+  timeout 150 $HFB --save-init $INIT trainer-bench --vocab-dir $VOC --data $DATA --out $L/hf_init \
+    --max-steps 1 >$L/hf_init.log 2>&1
+  stamp "initial weights: rc $?"
+fi
+wait $BUILD
+RC=$(cat /tmp/build.rc 2>/dev/null || echo 1)
+stamp "build rc $RC"
+[ "$RC" = 0 ] || { tail -25 $L/configure.log; grep -A12 "error" $L/build.log | head -120; }
+if [ "$RC" = 0 ]; then
+  (. /tmp/gpukit/gpukit-env.sh && timeout 120 build-gpu/tests/ftlab_cuda_check build-gpu/plugins) >$L/cuda_check.log 2>&1
+  stamp "cuda_check rc $?"
+  cat $L/cuda_check.log
+fi
+
+if [ "$PHASE" = all ]; then
+  # ---- (b) the Trainer at its fastest, one epoch; saves the shared initial weights first
+  rm -rf $INIT
+  timeout 300 $HFB --save-init $INIT trainer-bench --vocab-dir $VOC --data $DATA --out $L/hf_b --bf16 \
+    --dynamic-padding >$L/hf_b.log 2>&1
+  stamp "HF (b): rc $? | $(tail -1 $L/hf_b.log | cut -c1-220)"
+fi
+if [ "$RC" = 0 ]; then
+  (. /tmp/gpukit/gpukit-env.sh && build-gpu/ftlab validate $EXP) >$L/validate.log 2>&1 ||
+    { EXP=bench/gpu/emoji_scratch.toml; stamp "saved weights do not load ($(tail -1 $L/validate.log)); random init"; }
+  # ---- (c) ftlab, one epoch, from the same initial weights
+  ftl c
+  # ---- the whole notebook recipe: 3 epochs, evaluation and checkpoint each epoch, best model at the end
+  ftl recipe3 --set train.epochs=3 --set 'train.save_strategy="epoch"' --set train.save_total_limit=1 \
+    --set train.load_best_model_at_end=true --set 'train.metric_for_best_model="accuracy"'
+  # ---- ablation: 4,000 training tweets (250 steps), no evaluation; each change on top of the last
+  AB=(--set dataset.max_train=4000 --set dataset.max_test=64 --set 'train.eval_strategy="no"')
+  ftl ab0_naive "${AB[@]}" --set 'train.precision="fp32"' --set 'train.optim="adamw_loop"' \
+    --set train.log_every=1 --set train.group_by_length=false
+  ftl ab1_grouped "${AB[@]}" --set 'train.precision="fp32"' --set 'train.optim="adamw_loop"' --set train.log_every=1
+  ftl ab2_bf16 "${AB[@]}" --set 'train.optim="adamw_loop"' --set train.log_every=1
+  ftl ab3_fused "${AB[@]}" --set train.log_every=1
+  ftl ab4_nosync "${AB[@]}"
+fi
+if [ "$PHASE" = all ]; then
+  # ---- (a) the Trainer as the notebook configures it
+  timeout 150 $HFB trainer-bench --vocab-dir $VOC --data $DATA --out $L/hf_a --max-steps ${A_STEPS:-300} \
+    >$L/hf_a.log 2>&1
+  stamp "HF (a), ${A_STEPS:-300} steps: rc $? | $(tail -1 $L/hf_a.log | cut -c1-220)"
+fi
+
+ls build-gpu/runs/*.h5 >/dev/null 2>&1 &&
+  python3 bench/gpu/ftlab_summary.py build-gpu/runs/*.h5 >$L/ftlab_summary.json 2>$L/ftlab_summary.err
+stamp "done"
