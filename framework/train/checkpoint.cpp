@@ -2,9 +2,11 @@
 #include "train/checkpoint.hpp"
 
 #include "results/schema.hpp"
+#include "train/cuda_util.hpp"
 #include "util/error.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Context.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -43,7 +45,8 @@ void read_tensor(hid_t g, const std::string& name, at::Tensor& into, const std::
   std::vector<int64_t> shape;
   auto v = h5::read<float>(g, name, &shape);
   if (shape != std::vector<int64_t>(into.sizes().begin(), into.sizes().end()))
-    throw Error(file + ": '" + name + "' has another shape than the model's parameter; the checkpoint is from "
+    throw Error(file + ": '" + name +
+                "' has another shape than the model's parameter; the checkpoint is from "
                 "a different model configuration");
   at::NoGradGuard no_grad;
   into.copy_(at::from_blob(v.data(), into.sizes(), at::kFloat).to(into.device(), into.scalar_type()));
@@ -51,7 +54,9 @@ void read_tensor(hid_t g, const std::string& name, at::Tensor& into, const std::
 
 }  // namespace
 
-std::string checkpoint_dir(const std::string& results_path) { return results_path + ".ckpt"; }
+std::string checkpoint_dir(const std::string& results_path) {
+  return results_path + ".ckpt";
+}
 
 std::string write_checkpoint(const std::string& dir, const TrainState& s, Model& model, AdamW& opt,
                              const std::string& experiment_toml, const std::string& results_path) {
@@ -105,6 +110,12 @@ std::string write_checkpoint(const std::string& dir, const TrainState& s, Model&
       h5::Handle rng = h5::group(root, "rng");
       std::vector<int32_t> bytes(state.data_ptr<uint8_t>(), state.data_ptr<uint8_t>() + state.numel());
       h5::write<int32_t>(rng.id(), "cpu", {static_cast<int64_t>(bytes.size())}, bytes.data());
+      const at::Device dev = params.empty() ? at::Device(at::kCPU) : params[0].value.device();
+      if (dev.is_cuda()) {  // dropout on the GPU draws from the device's generator (seed and offset)
+        const at::Tensor cuda = generator_state(dev);
+        std::vector<int32_t> cb(cuda.data_ptr<uint8_t>(), cuda.data_ptr<uint8_t>() + cuda.numel());
+        h5::write<int32_t>(rng.id(), "cuda", {static_cast<int64_t>(cb.size())}, cb.data());
+      }
     }
     h5::Handle log = h5::group(root, "log");
     write_step_log(log.id(), s.log);
@@ -202,6 +213,13 @@ LoadedCheckpoint load_checkpoint(const std::string& path, Model& model, AdamW& o
     auto gen = at::detail::getDefaultCPUGenerator();
     std::lock_guard<std::mutex> lock(gen.mutex());
     gen.set_state(state);
+  }
+  const at::Device dev = params.empty() ? at::Device(at::kCPU) : params[0].value.device();
+  if (dev.is_cuda() && h5::exists(root, "rng/cuda")) {
+    auto bytes = h5::read<int32_t>(root, "rng/cuda");
+    at::Tensor state = at::empty({static_cast<int64_t>(bytes.size())}, at::kByte);
+    std::copy(bytes.begin(), bytes.end(), state.data_ptr<uint8_t>());
+    set_generator_state(dev, state);
   }
   {
     h5::Handle log = h5::open_group(root, "log");

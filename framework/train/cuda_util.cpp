@@ -3,6 +3,10 @@
 // builds it with a plain CUDA toolkit.
 #include "train/cuda_util.hpp"
 
+#include <ATen/Context.h>
+
+#include <mutex>
+
 #if defined(FTL_WITH_CUDA)
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
@@ -11,6 +15,18 @@
 #endif
 
 namespace ftl {
+
+at::Tensor generator_state(const at::Device& device) {
+  at::Generator gen = at::globalContext().defaultGenerator(device);  // a handle: shares the generator
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  return at::Tensor(gen.get_state());
+}
+
+void set_generator_state(const at::Device& device, const at::Tensor& state) {
+  at::Generator gen = at::globalContext().defaultGenerator(device);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(state);
+}
 
 #if defined(FTL_WITH_CUDA)
 

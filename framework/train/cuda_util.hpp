@@ -25,4 +25,9 @@ void cuda_reset_peak(int index);
 // Waits for all work queued on `device` (timing); no-op on CPU.
 void device_synchronize(const at::Device& device);
 
+// State of the device's default generator (CUDA: seed and Philox offset) as a
+// CPU byte tensor, and its restore: checkpoints keep dropout draws on resume.
+at::Tensor generator_state(const at::Device& device);
+void set_generator_state(const at::Device& device, const at::Tensor& state);
+
 }  // namespace ftl

@@ -11,6 +11,7 @@
 #include "config/experiment.hpp"
 #include "data/batches.hpp"
 #include "data/encode.hpp"
+#include "train/cuda_util.hpp"
 #include "train/optim.hpp"
 #include "train/pipeline.hpp"
 
@@ -135,6 +136,14 @@ int main(int argc, char** argv) {
           1e-5);
     const double ce = grad_err(gc, gg, worst);
     check(ce < 1e-3, "clipped gradients, CUDA vs CPU (worst tensor, relative)", ce, 1e-3);
+
+    // The device generator's state round-trips (checkpoints keep dropout draws on resume).
+    const at::Tensor rng = ftl::generator_state(dev);
+    const at::Tensor draw1 = at::rand({64}, at::TensorOptions().device(dev));
+    ftl::set_generator_state(dev, rng);
+    const at::Tensor draw2 = at::rand({64}, at::TensorOptions().device(dev));
+    const double rd = max_abs((draw1 - draw2).to(at::kCPU));
+    check(rd == 0.0, "random draws after restoring the generator state (difference)", rd, 0.0);
 
     // AdamW: the fused kernel (CUDA) against the loop (CPU), 3 steps on the same gradients.
     ftl::AdamW loop(cpu->model->params(), {0.9, 0.999, 1e-8, 0.01, false});
