@@ -33,12 +33,15 @@ def summarize(path):
         evals.sort(key=lambda e: e["step"])
         samples = sum(e["samples"] for e in epochs)
         loss = f["train/log/loss"][:]
+        skipped = f["train/log/skipped"][:]
+        scale = f["train/log/loss_scale"][:]
         return {"file": path, "environment": env, "config": attrs(f["config"]).get("experiment_toml", ""),
                 "train_seconds": s.get("train_seconds"), "global_step": s.get("global_step"),
                 "samples": samples, "samples_per_second": samples / s["train_seconds"] if s.get("train_seconds") else None,
                 "peak_gpu_memory_gib": s.get("peak_gpu_memory_bytes", 0) / 2**30,
                 "epochs": epochs, "validation": evals,
-                "first_losses": [float(x) for x in loss[:5]], "last_losses": [float(x) for x in loss[-5:]]}
+                "first_losses": [float(x) for x in loss[:5]], "last_losses": [float(x) for x in loss[-5:]],
+                "skipped_steps": int(skipped.sum()), "loss_scale_first_last": [float(scale[0]), float(scale[-1])]}
 
 
 if __name__ == "__main__":

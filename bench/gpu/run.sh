@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/gpu/run.sh - what the GPU machine does, in one call (its time is
+# bench/gpu/run.sh - what the GPU machine does, in two calls (its time is
 # short; prepare with bench/gpu/prepare.sh): build ftlab against the
 # machine's CUDA LibTorch with the Debian kit (../shared/gpu, copied to
 # .gpu/kit, plus ICU and xxHash), check the CUDA path
@@ -10,14 +10,15 @@
 #   (b) the Trainer at its fastest: bf16, dynamic padding, group_by_length,
 #       one epoch; it saves its initial weights (bench/gpu/hf_bench.py),
 #   (c) ftlab, one epoch, from those same weights (bench/gpu/emoji.toml),
-# then the whole notebook recipe (3 epochs, evaluation and checkpoint each
-# epoch, best model at the end) and an ablation of ftlab's speed settings,
-# each added on top of the last, on 4,000 tweets. Timed steps run one after
+# and, in the "extra" phase, an ablation of ftlab's speed settings (each
+# added on top of the last, on 4,000 tweets), an fp16 run, and the whole
+# notebook recipe (3 epochs, evaluation and checkpoint each epoch, best model
+# at the end). Timed steps run one after
 # another; only the build overlaps untimed Python (golden fixtures, or the
 # initial weights). Logs go to $OUT/logs-<phase>.tgz after every step.
 #
-#   bash bench/gpu/run.sh all       # everything (about 8 minutes on an H100)
-#   bash bench/gpu/run.sh ftlab     # ftlab's side only: build, check, (c), recipe, ablation
+#   bash bench/gpu/run.sh all       # build, check, golden fixtures, export check, (b), (c), (a): ~5 min on an H100
+#   bash bench/gpu/run.sh extra     # ablation, fp16, 3-epoch recipe: ~6 min (reuses build-gpu when warm)
 set -u
 PHASE=${1:-all}
 OUT=${OUT:-/tmp/gpu-out}
@@ -95,25 +96,33 @@ fi
 if [ "$RC" = 0 ]; then
   (. /tmp/gpukit/gpukit-env.sh && build-gpu/ftlab validate $EXP) >$L/validate.log 2>&1 ||
     { EXP=bench/gpu/emoji_scratch.toml; stamp "saved weights do not load ($(tail -1 $L/validate.log)); random init"; }
-  # ---- (c) ftlab, one epoch, from the same initial weights
-  ftl c
-  # ---- the whole notebook recipe: 3 epochs, evaluation and checkpoint each epoch, best model at the end
-  ftl recipe3 --set train.epochs=3 --set 'train.save_strategy="epoch"' --set train.save_total_limit=1 \
-    --set train.load_best_model_at_end=true --set 'train.metric_for_best_model="accuracy"'
-  # ---- ablation: 4,000 training tweets (250 steps), no evaluation; each change on top of the last
-  AB=(--set dataset.max_train=4000 --set dataset.max_test=64 --set 'train.eval_strategy="no"')
-  ftl ab0_naive "${AB[@]}" --set 'train.precision="fp32"' --set 'train.optim="adamw_loop"' \
-    --set train.log_every=1 --set train.group_by_length=false
-  ftl ab1_grouped "${AB[@]}" --set 'train.precision="fp32"' --set 'train.optim="adamw_loop"' --set train.log_every=1
-  ftl ab2_bf16 "${AB[@]}" --set 'train.optim="adamw_loop"' --set train.log_every=1
-  ftl ab3_fused "${AB[@]}" --set train.log_every=1
-  ftl ab4_nosync "${AB[@]}"
+fi
+if [ "$PHASE" = all ] && [ "$RC" = 0 ]; then
+  ftl c # ---- (c) ftlab, one epoch, from the same initial weights
 fi
 if [ "$PHASE" = all ]; then
   # ---- (a) the Trainer as the notebook configures it
   timeout 150 $HFB trainer-bench --vocab-dir $VOC --data $DATA --out $L/hf_a --max-steps ${A_STEPS:-300} \
     >$L/hf_a.log 2>&1
   stamp "HF (a), ${A_STEPS:-300} steps: rc $? | $(tail -1 $L/hf_a.log | cut -c1-220)"
+fi
+if [ "$PHASE" = extra ] && [ "$RC" = 0 ]; then
+  # ---- ablation: 4,000 training tweets (250 steps), no evaluation; each change on top of the last
+  AB=(--set dataset.max_train=4000 --set dataset.max_test=64 --set 'train.eval_strategy="no"')
+  P1=(--set train.pad_to_multiple_of=1)
+  ftl ab0_naive "${AB[@]}" "${P1[@]}" --set 'train.precision="fp32"' --set 'train.optim="adamw_loop"' \
+    --set train.log_every=1 --set train.group_by_length=false
+  ftl ab1_grouped "${AB[@]}" "${P1[@]}" --set 'train.precision="fp32"' --set 'train.optim="adamw_loop"' \
+    --set train.log_every=1
+  ftl ab2_bf16 "${AB[@]}" "${P1[@]}" --set 'train.optim="adamw_loop"' --set train.log_every=1
+  ftl ab3_fused "${AB[@]}" "${P1[@]}" --set train.log_every=1
+  ftl ab4_nosync "${AB[@]}" "${P1[@]}"
+  ftl ab5_pad8 "${AB[@]}" # the defaults: lengths padded to multiples of 8
+  # ---- fp16 with dynamic loss scaling (issue 4): loss falls, loss_scale and skipped steps in the log
+  ftl fp16 "${AB[@]}" --set 'train.precision="fp16"'
+  # ---- the whole notebook recipe: 3 epochs, evaluation and checkpoint each epoch, best model at the end
+  ftl recipe3 --set train.epochs=3 --set 'train.save_strategy="epoch"' --set train.save_total_limit=1 \
+    --set train.load_best_model_at_end=true --set 'train.metric_for_best_model="accuracy"'
 fi
 
 ls build-gpu/runs/*.h5 >/dev/null 2>&1 &&
