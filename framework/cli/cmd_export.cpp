@@ -23,6 +23,7 @@
 #include <toml++/toml.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -187,7 +188,25 @@ int cmd_export(int argc, char** argv) {
   cout.close();
   if (!cout) throw Error(config_path + ": cannot write");
 
-  const auto copied = copy_tokenizer_files(doc["tokenizer"].as_table(), base, out);
+  auto copied = copy_tokenizer_files(doc["tokenizer"].as_table(), base, out);
+  // The run's truncation length travels as tokenizer_config.json's model_max_length
+  // (what transformers' tokenizers and `ftlab predict --model` read).
+  if (auto max_length = doc["tokenizer"]["max_length"].value<int64_t>()) {
+    const std::string tc_path = out + "/tokenizer_config.json";
+    nlohmann::ordered_json tc = nlohmann::ordered_json::object();
+    if (std::ifstream in(tc_path); in) {
+      tc = nlohmann::ordered_json::parse(in, nullptr, /*allow_exceptions=*/false);
+      if (!tc.is_object())
+        throw Error(tc_path + ": not a JSON object; fix or remove the tokenizer_config.json it came from");
+    }
+    tc["model_max_length"] = *max_length;
+    std::ofstream tout(tc_path);
+    tout << tc.dump(2) << "\n";
+    tout.close();
+    if (!tout) throw Error(tc_path + ": cannot write");
+    if (std::find(copied.begin(), copied.end(), "tokenizer_config.json") == copied.end())
+      copied.push_back("tokenizer_config.json");
+  }
   std::string files;
   for (const auto& c : copied) files += " " + c;
   std::fprintf(

@@ -89,6 +89,9 @@ check(all(cfg[k] == ck[k] for k in ("hidden_size", "num_hidden_layers", "num_att
 check(cfg.get("id2label") == {str(i): n for i, n in enumerate(labels)} and
       cfg.get("label2id") == {n: i for i, n in enumerate(labels)}, f"config.json: id2label/label2id {labels}")
 check(all(os.path.isfile(os.path.join(out, n)) for n in ("vocab.json", "merges.txt")), "tokenizer files copied")
+tc_path = os.path.join(out, "tokenizer_config.json")
+check(os.path.isfile(tc_path) and json.load(open(tc_path)).get("model_max_length") == 32,
+      "tokenizer_config.json: model_max_length = the run's tokenizer.max_length (32)")
 
 raw = open(os.path.join(out, "model.safetensors"), "rb").read()
 (n,) = struct.unpack("<Q", raw[:8])

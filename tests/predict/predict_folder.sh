@@ -3,7 +3,8 @@
 # folder `ftlab export` writes from RUN.h5 gives the labels and probabilities
 # `ftlab predict --run RUN.h5` gives (same tokenizer ids, same weights), on the
 # first 50 lines of TEXTS plus a text longer than the run's max_length (the
-# folder records no max_length: --max-length gives the run's); the same for a
+# folder's tokenizer_config.json carries it as model_max_length, so no
+# --max-length is given; the test checks the value); the same for a
 # tiny BERT run trained here (the folder, not a name, picks wordpiece + bert); and the bad
 # inputs (no folder, no config.json, no tokenizer files, a base checkpoint
 # without its classifier) fail with one line naming the file.
@@ -23,7 +24,9 @@ print(tomllib.loads(t.decode() if isinstance(t, bytes) else t)['tokenizer']['max
 [ -n "$max_length" ] || fail "cannot read the run's tokenizer max_length"
 
 "$FTLAB" predict --run "$RUN" --input "$W/texts.txt" --output "$W/run.jsonl" --top-k 3 2> "$W/run.log" || { cat "$W/run.log"; fail "predict --run"; }
-"$FTLAB" predict --model "$W/model" --max-length "$max_length" --input "$W/texts.txt" --output "$W/folder.jsonl" \
+/usr/bin/python3 -c "import json,sys; v=json.load(open(sys.argv[1]))['model_max_length']; sys.exit(v != int(sys.argv[2]))" \
+  "$W/model/tokenizer_config.json" "$max_length" || fail "tokenizer_config.json lacks model_max_length = $max_length"
+"$FTLAB" predict --model "$W/model" --input "$W/texts.txt" --output "$W/folder.jsonl" \
   --top-k 3 2> "$W/folder.log" || { cat "$W/folder.log"; fail "predict --model"; }
 grep -q "tokenizer plugin 'bpe', model plugin 'roberta'" "$W/folder.log" || { cat "$W/folder.log"; fail "plugins not reported"; }
 /usr/bin/python3 - "$W/run.jsonl" "$W/folder.jsonl" <<'PY' || fail "predictions differ"
