@@ -142,6 +142,54 @@ float* element(ftl_tensor* t, int64_t flat) {
   return reinterpret_cast<float*>(static_cast<char*>(d.data) + d.byte_offset) + offset;
 }
 
+// ABI 1.2: with FTL_STEP_LOSS_TENSOR the loss comes back as output "loss" []
+// float32 and *loss is NaN; a plugin that ignores the flag (older ABI) reports
+// *loss as usual. Either way the value equals a step without the flag (eval).
+void check_loss_tensor(const ftl_model_vtable* vt, ftl_instance* self, const WorkingConfig& cfg, TensorPool& pool,
+                       Report& r) {
+  const double ref = batch_loss(vt, self, cfg, pool, 0);
+  Inputs in = make_inputs(pool, cfg, true);
+  ftl_step_args a = args_of(in, 0);
+  a.flags = FTL_STEP_LOSS_TENSOR;
+  ftl_named_tensor out[8];
+  uint32_t n = 0;
+  double loss = -1234.5;
+  ftl_error err = fresh_error();
+  r.begin("step(eval) with FTL_STEP_LOSS_TENSOR");
+  const int32_t rc = vt->step(self, &a, out, 8, &n, &loss, &err);
+  pool.expect_released(r, "step(eval, FTL_STEP_LOSS_TENSOR)", false);
+  if (rc != FTL_OK) {
+    r.fail("step(eval) with FTL_STEP_LOSS_TENSOR returned " + describe_error(rc, err));
+    return;
+  }
+  bool found = false, shape_ok = false;
+  double value = std::nan("");
+  for (uint32_t i = 0; i < n && i < 8; ++i) {
+    const bool is_loss = out[i].name != nullptr && std::string(out[i].name) == "loss";
+    if (is_loss && out[i].tensor != nullptr && out[i].tensor->dl_tensor.device.device_type == kDLCPU &&
+        out[i].tensor->dl_tensor.dtype.code == kDLFloat && out[i].tensor->dl_tensor.dtype.bits == 32)
+      value = *element(out[i].tensor, 0);
+    int32_t ndim = -1;
+    std::vector<int64_t> shape;
+    DLDataType dtype{};
+    take_output_tensor(out[i].tensor, &ndim, &shape, &dtype);
+    if (is_loss) {
+      found = true;
+      shape_ok = (ndim == 0 || (ndim == 1 && shape[0] == 1)) && dtype.code == kDLFloat && dtype.bits == 32;
+    }
+  }
+  const auto close = [&](double v) { return std::fabs(v - ref) <= 1e-5 * (1.0 + std::fabs(ref)); };
+  if (found)
+    r.expect(shape_ok && std::isnan(loss) && close(value),
+             "FTL_STEP_LOSS_TENSOR: output 'loss' [] float32 = " + std::to_string(value) + ", *loss NaN",
+             "FTL_STEP_LOSS_TENSOR: output 'loss' must be [] float32 equal to the loss without the flag (" +
+                 std::to_string(ref) + ", got " + std::to_string(value) + ") and *loss NaN (got " +
+                 std::to_string(loss) + ")");
+  else
+    r.expect(close(loss), "FTL_STEP_LOSS_TENSOR ignored (allowed before ABI 1.2): *loss " + std::to_string(loss),
+             "FTL_STEP_LOSS_TENSOR ignored but *loss " + std::to_string(loss) + " differs from " + std::to_string(ref));
+}
+
 // Gradients of step(train) against central finite differences of the loss,
 // at the largest-gradient entry of up to three parameters. A model with
 // dropout in train mode disagrees by design: the result is a warning.
@@ -267,6 +315,7 @@ void check_model(const ftl_factory& f, ftl_instance* self, const WorkingConfig& 
 
   double loss = 0;
   run_step(vt, self, cfg, pool, 0, &loss, r);
+  check_loss_tensor(vt, self, cfg, pool, r);
   if (run_step(vt, self, cfg, pool, 1, &loss, r))
     r.expect(std::isfinite(loss) && loss >= 0, "step(train): loss " + std::to_string(loss) + " is finite",
              "step(train): loss " + std::to_string(loss) + " is not a finite non-negative number");
