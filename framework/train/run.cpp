@@ -108,12 +108,19 @@ struct LossScaler {
   static constexpr double k_init = 65536.0, k_growth = 2.0, k_backoff = 0.5;
   static constexpr int64_t k_interval = 2000;
   // Unscales grads in place; returns false (and backs off) when any is inf/NaN.
+  // fp16 runs on CUDA only: GradScaler's fused kernel unscales and checks every
+  // gradient, then one read-back (the only wait in an fp16 step).
   static bool unscale_and_check(std::vector<at::Tensor>& grads, TrainState& s) {
+    std::vector<at::Tensor> live;
+    for (auto& g : grads)
+      if (g.defined()) live.push_back(g);
     bool finite = true;
-    for (auto& g : grads) {
-      if (!g.defined()) continue;
-      g.div_(s.loss_scale);
-      if (!at::isfinite(g).all().item<bool>()) finite = false;
+    if (!live.empty()) {
+      const auto opt = live[0].options().dtype(at::kFloat);
+      at::Tensor found_inf = at::zeros({1}, opt);
+      const at::Tensor inv_scale = at::full({1}, 1.0 / s.loss_scale, opt);  // a power of two: exact
+      at::_amp_foreach_non_finite_check_and_unscale_(live, found_inf, inv_scale);
+      finite = found_inf.item<float>() == 0.0f;
     }
     if (!finite) {
       s.loss_scale *= k_backoff;
