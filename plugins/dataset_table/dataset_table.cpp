@@ -11,7 +11,7 @@
 // Limits: whole files are read into memory; texts are kept as written.
 #include "table_readers.hpp"
 
-#include <ftlab/sdk.hpp>
+#include <ftlab/dataset.hpp>
 
 #include <algorithm>
 #include <map>
@@ -20,19 +20,7 @@
 
 namespace {
 
-struct Split {
-  std::vector<std::string> texts;
-  std::vector<int64_t> labels;
-};
-
-struct Dataset {
-  std::vector<std::string> label_names;
-  Split splits[3];
-};
-
-Dataset* self_of(const ftl_instance* p) {
-  return reinterpret_cast<Dataset*>(const_cast<ftl_instance*>(p));
-}
+using Split = ftl::sdk::DatasetSplit;
 
 bool is_integer(const std::string& s, int64_t* v) {
   if (s.empty() || s.size() > 18) return false;
@@ -145,10 +133,9 @@ std::vector<std::string> infer_labels(const std::vector<table::Row>& rows, const
   return names;
 }
 
-int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
+std::unique_ptr<ftl::sdk::MemoryDataset> load(const ftl_config* cfg, const ftl_host_api*) {
   Settings s = read_settings(cfg);
-  auto d = std::make_unique<Dataset>();
+  auto d = std::make_unique<ftl::sdk::MemoryDataset>();
   std::vector<table::Row> rows[3];
   for (int i = 0; i < 3; ++i) {
     if (s.files[i].empty()) continue;
@@ -191,55 +178,12 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
       sp.labels.push_back(id);
     }
   }
-  *out = reinterpret_cast<ftl_instance*>(d.release());
-  return FTL_OK;
-  FTL_GUARD_END(err)
+  return d;
 }
-
-void destroy(ftl_instance* self) noexcept {
-  delete self_of(self);
-}
-
-int64_t num_labels(const ftl_instance* self) noexcept {
-  return static_cast<int64_t>(self_of(self)->label_names.size());
-}
-
-int32_t label_name(const ftl_instance* self, int64_t label, const char** name, ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
-  const Dataset* d = self_of(self);
-  if (name == nullptr || label < 0 || label >= static_cast<int64_t>(d->label_names.size()))
-    throw ftl::sdk::invalid_argument("label_name: label " + std::to_string(label) + " out of range");
-  *name = d->label_names[static_cast<size_t>(label)].c_str();
-  return FTL_OK;
-  FTL_GUARD_END(err)
-}
-
-int64_t num_examples(const ftl_instance* self, int32_t split) noexcept {
-  if (split < 0 || split > 2) return 0;
-  return static_cast<int64_t>(self_of(self)->splits[split].texts.size());
-}
-
-int32_t example(const ftl_instance* self, int32_t split, int64_t i, const char** text, size_t* len, int64_t* label,
-                ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
-  if (split < 0 || split > 2) throw ftl::sdk::invalid_argument("example: unknown split " + std::to_string(split));
-  const Split& s = self_of(self)->splits[split];
-  if (i < 0 || i >= static_cast<int64_t>(s.texts.size()))
-    throw ftl::sdk::invalid_argument("example: index " + std::to_string(i) + " out of range");
-  if (text == nullptr || len == nullptr || label == nullptr) throw ftl::sdk::invalid_argument("example: NULL output");
-  *text = s.texts[static_cast<size_t>(i)].data();
-  *len = s.texts[static_cast<size_t>(i)].size();
-  *label = s.labels[static_cast<size_t>(i)];
-  return FTL_OK;
-  FTL_GUARD_END(err)
-}
-
-const ftl_dataset_vtable k_vtable = {
-    {sizeof(k_vtable), create, destroy}, num_labels, label_name, num_examples, example};
 
 const ftl_factory k_factories[] = {{sizeof(ftl_factory), FTL_KIND_DATASET, "table", "0.1.0",
                                     "your own CSV (RFC 4180) / TSV / JSONL files: text and label columns",
-                                    FTL_CAP_THREAD_SAFE, &k_vtable}};
+                                    FTL_CAP_THREAD_SAFE, &ftl::sdk::MemoryDatasetSlots<load>::vtable}};
 
 const ftl_plugin_descriptor k_descriptor = {
     sizeof(ftl_plugin_descriptor), FTL_ABI_MAJOR, FTL_ABI_MINOR, "dataset_table", "", 1, k_factories};

@@ -9,23 +9,13 @@
 // climate, feminist, hillary), so pooled test predictions split back by count.
 #include "tweeteval_files.hpp"
 
-#include <ftlab/sdk.hpp>
+#include <ftlab/dataset.hpp>
 
 #include <memory>
 
 namespace {
 
-struct Dataset {
-  std::vector<std::string> label_names;
-  tweeteval::Split splits[3];
-};
-
-Dataset* self_of(const ftl_instance* p) {
-  return reinterpret_cast<Dataset*>(const_cast<ftl_instance*>(p));
-}
-
-int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
+std::unique_ptr<ftl::sdk::MemoryDataset> load(const ftl_config* cfg, const ftl_host_api*) {
   ftl::sdk::Config c(cfg);
   const std::string root = c.path("path");
   const std::string task = c.require<std::string>("task");
@@ -43,7 +33,7 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
     if (limits[i] < 0) throw ftl::sdk::config_error(limit_keys[i], "must be 0 (all examples) or a positive count");
 
   const auto dirs = tweeteval::task_folders(root, task);
-  auto d = std::make_unique<Dataset>();
+  auto d = std::make_unique<ftl::sdk::MemoryDataset>();
   d->label_names = tweeteval::read_mapping(tweeteval::task_mapping(root, task));
   const auto n = static_cast<int64_t>(d->label_names.size());
   const char* stems[3] = {"train", "val", "test"};
@@ -64,56 +54,13 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
       all.labels.resize(static_cast<size_t>(limits[i]));
     }
   }
-  *out = reinterpret_cast<ftl_instance*>(d.release());
-  return FTL_OK;
-  FTL_GUARD_END(err)
+  return d;
 }
-
-void destroy(ftl_instance* self) noexcept {
-  delete self_of(self);
-}
-
-int64_t num_labels(const ftl_instance* self) noexcept {
-  return static_cast<int64_t>(self_of(self)->label_names.size());
-}
-
-int32_t label_name(const ftl_instance* self, int64_t label, const char** name, ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
-  const Dataset* d = self_of(self);
-  if (name == nullptr || label < 0 || label >= static_cast<int64_t>(d->label_names.size()))
-    throw ftl::sdk::invalid_argument("label_name: label " + std::to_string(label) + " out of range");
-  *name = d->label_names[static_cast<size_t>(label)].c_str();
-  return FTL_OK;
-  FTL_GUARD_END(err)
-}
-
-int64_t num_examples(const ftl_instance* self, int32_t split) noexcept {
-  if (split < 0 || split > 2) return 0;
-  return static_cast<int64_t>(self_of(self)->splits[split].texts.size());
-}
-
-int32_t example(const ftl_instance* self, int32_t split, int64_t i, const char** text, size_t* len, int64_t* label,
-                ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
-  if (split < 0 || split > 2) throw ftl::sdk::invalid_argument("example: unknown split " + std::to_string(split));
-  const tweeteval::Split& s = self_of(self)->splits[split];
-  if (i < 0 || i >= static_cast<int64_t>(s.texts.size()))
-    throw ftl::sdk::invalid_argument("example: index " + std::to_string(i) + " out of range");
-  if (text == nullptr || len == nullptr || label == nullptr) throw ftl::sdk::invalid_argument("example: NULL output");
-  *text = s.texts[static_cast<size_t>(i)].data();
-  *len = s.texts[static_cast<size_t>(i)].size();
-  *label = s.labels[static_cast<size_t>(i)];
-  return FTL_OK;
-  FTL_GUARD_END(err)
-}
-
-const ftl_dataset_vtable k_vtable = {
-    {sizeof(k_vtable), create, destroy}, num_labels, label_name, num_examples, example};
 
 const ftl_factory k_factories[] = {{sizeof(ftl_factory), FTL_KIND_DATASET, "tweeteval", "0.2.0",
                                     "TweetEval: every task, stance per target or pooled, HF-style strip, "
                                     "optional Cardiff preprocessing",
-                                    FTL_CAP_THREAD_SAFE, &k_vtable}};
+                                    FTL_CAP_THREAD_SAFE, &ftl::sdk::MemoryDatasetSlots<load>::vtable}};
 
 const ftl_plugin_descriptor k_descriptor = {
     sizeof(ftl_plugin_descriptor), FTL_ABI_MAJOR, FTL_ABI_MINOR, "dataset_tweeteval", "", 1, k_factories};

@@ -8,6 +8,8 @@
 // an early commit) get their own messages. Errors are ftl::sdk::Error.
 #pragma once
 
+#include <ftlab/dataset.hpp>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,10 +25,7 @@ struct TextOptions {
   bool cardiff = false;  // the Cardiff models' @user / http preprocessing
 };
 
-struct Split {
-  std::vector<std::string> texts;
-  std::vector<int64_t> labels;
-};
+using Split = ftl::sdk::DatasetSplit;  // texts and their labels
 
 // Reads "id<TAB>name" lines (extra tab fields ignored, blank lines skipped);
 // ids must be 0, 1, 2, ... Throws for the reversed offensive mapping.

@@ -10,7 +10,7 @@
 // create(); thread-safe afterwards.
 // Config keys: path (required), labels ("a,b,c": fixes the order and the set),
 // train / validation / test (folder names under path; defaults as above).
-#include <ftlab/sdk.hpp>
+#include <ftlab/dataset.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -22,19 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Split {
-  std::vector<std::string> texts;
-  std::vector<int64_t> labels;
-};
-
-struct ClassFiles {
-  std::vector<std::string> label_names;
-  Split splits[3];  // FTL_SPLIT_TRAIN, _VALIDATION, _TEST
-};
-
-ClassFiles* self_of(const ftl_instance* p) {
-  return reinterpret_cast<ClassFiles*>(const_cast<ftl_instance*>(p));
-}
+using Split = ftl::sdk::DatasetSplit;
 
 std::vector<std::string> split_commas(const std::string& s) {
   std::vector<std::string> out;
@@ -72,8 +60,7 @@ void read_lines(const fs::path& file, int64_t label, Split& s) {
   }
 }
 
-int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
+std::unique_ptr<ftl::sdk::MemoryDataset> load(const ftl_config* cfg, const ftl_host_api*) {
   ftl::sdk::Config c(cfg);
   const fs::path root = c.path("path");
   const std::string labels_key = c.get<std::string>("labels", "");
@@ -85,7 +72,7 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
   if (!fs::is_directory(train_dir))
     throw ftl::sdk::io_error(train_dir.string() + ": no such folder; class_files expects <path>/" + dirs[0] +
                              "/<label>.txt with one example per line");
-  auto d = std::make_unique<ClassFiles>();
+  auto d = std::make_unique<ftl::sdk::MemoryDataset>();
   const auto train_files = class_files(train_dir);
   if (labels_key.empty()) {
     for (const auto& [stem, file] : train_files) d->label_names.push_back(stem);  // std::map: sorted
@@ -111,54 +98,12 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
   }
   if (d->splits[FTL_SPLIT_TRAIN].texts.empty())
     throw ftl::sdk::data_error(train_dir.string() + ": the class files hold no examples");
-  *out = reinterpret_cast<ftl_instance*>(d.release());
-  return FTL_OK;
-  FTL_GUARD_END(err)
+  return d;
 }
-
-void destroy(ftl_instance* self) noexcept {
-  delete self_of(self);
-}
-
-int64_t num_labels(const ftl_instance* self) noexcept {
-  return static_cast<int64_t>(self_of(self)->label_names.size());
-}
-
-int32_t label_name(const ftl_instance* self, int64_t label, const char** name, ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
-  const ClassFiles* d = self_of(self);
-  if (label < 0 || label >= static_cast<int64_t>(d->label_names.size()))
-    throw ftl::sdk::invalid_argument("label_name: label " + std::to_string(label) + " out of range");
-  *name = d->label_names[static_cast<size_t>(label)].c_str();
-  return FTL_OK;
-  FTL_GUARD_END(err)
-}
-
-int64_t num_examples(const ftl_instance* self, int32_t split) noexcept {
-  if (split < 0 || split > 2) return 0;
-  return static_cast<int64_t>(self_of(self)->splits[split].texts.size());
-}
-
-int32_t example(const ftl_instance* self, int32_t split, int64_t i, const char** text, size_t* len, int64_t* label,
-                ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
-  if (split < 0 || split > 2) throw ftl::sdk::invalid_argument("example: unknown split " + std::to_string(split));
-  const Split& s = self_of(self)->splits[split];
-  if (i < 0 || i >= static_cast<int64_t>(s.texts.size()))
-    throw ftl::sdk::invalid_argument("example: index " + std::to_string(i) + " out of range");
-  *text = s.texts[static_cast<size_t>(i)].data();
-  *len = s.texts[static_cast<size_t>(i)].size();
-  *label = s.labels[static_cast<size_t>(i)];
-  return FTL_OK;
-  FTL_GUARD_END(err)
-}
-
-const ftl_dataset_vtable k_vtable = {
-    {sizeof(k_vtable), create, destroy}, num_labels, label_name, num_examples, example};
 
 const ftl_factory k_factories[] = {{sizeof(ftl_factory), FTL_KIND_DATASET, "class_files", "1.0.0",
                                     "one text file per class and split, one example per line", FTL_CAP_THREAD_SAFE,
-                                    &k_vtable}};
+                                    &ftl::sdk::MemoryDatasetSlots<load>::vtable}};
 
 const ftl_plugin_descriptor k_descriptor = {
     sizeof(ftl_plugin_descriptor), FTL_ABI_MAJOR, FTL_ABI_MINOR, "dataset_class_files", "", 1, k_factories};
