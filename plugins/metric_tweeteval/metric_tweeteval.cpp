@@ -9,7 +9,7 @@
 // Where the script would fail (class 1 of irony, or 1/2 of stance, absent from
 // both gold and predictions: a KeyError, score -1) the value is -1 too.
 // Config keys: task (required), num_labels (the host sets it from the dataset).
-#include "classification_counts.hpp"
+#include "confusion_metric.hpp"
 
 #include <memory>
 
@@ -25,16 +25,6 @@ const TaskSpec k_specs[] = {{"emoji", 20, "macro_f1"},     {"emotion", 4, "macro
                             {"hate", 2, "macro_f1"},       {"irony", 2, "f1_of_1"},
                             {"offensive", 2, "macro_f1"},  {"sentiment", 3, "macro_recall"},
                             {"stance", 3, "f1_of_1_and_2"}};
-
-struct Metric {
-  const TaskSpec* spec = nullptr;
-  ftl::metric::Confusion confusion;
-  std::vector<std::pair<std::string, double>> values;
-};
-
-Metric* self_of(const ftl_instance* p) {
-  return reinterpret_cast<Metric*>(const_cast<ftl_instance*>(p));
-}
 
 const TaskSpec* find_spec(const std::string& task) {
   const std::string base = task.rfind("stance/", 0) == 0 ? "stance" : task;
@@ -57,10 +47,20 @@ double official(const TaskSpec& spec, const ftl::metric::PerClass& p,
   return p.present[1] && p.present[2] ? (p.f1[1] + p.f1[2]) / 2 : -1.0;  // f1_of_1_and_2
 }
 
-int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
-  ftl::sdk::Config c(cfg);
-  auto m = std::make_unique<Metric>();
+struct TweetEvalMetric : ftl::metric::ConfusionMetric {
+  const TaskSpec* spec = nullptr;
+  void compute_values() override {
+    const auto p = confusion.per_class();
+    auto avg = confusion.averages(p);
+    values.clear();
+    values.emplace_back("tweeteval", official(*spec, p, avg));
+    values.insert(values.end(), avg.begin(), avg.end());
+  }
+  const char* headline() const override { return "tweeteval"; }
+};
+
+std::unique_ptr<ftl::metric::ConfusionMetric> make(ftl::sdk::Config& c) {
+  auto m = std::make_unique<TweetEvalMetric>();
   const auto task = c.require<std::string>("task");
   const auto num_labels = c.require<int64_t>("num_labels");
   c.finish();
@@ -75,65 +75,13 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
                                                    std::to_string(num_labels) +
                                                    "; set metric.task to the dataset's task");
   m->confusion.resize(num_labels);
-  *out = reinterpret_cast<ftl_instance*>(m.release());
-  return FTL_OK;
-  FTL_GUARD_END(err)
+  return m;
 }
-
-void destroy(ftl_instance* self) noexcept {
-  delete self_of(self);
-}
-
-int32_t reset(ftl_instance* self, ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
-  self_of(self)->confusion.clear();
-  self_of(self)->values.clear();
-  return FTL_OK;
-  FTL_GUARD_END(err)
-}
-
-int32_t update(ftl_instance* self, ftl_tensor* logits_t, ftl_tensor* labels_t, ftl_error* err) noexcept {
-  ftl::sdk::TensorRef logits(logits_t), labels(labels_t);  // released on every path
-  FTL_GUARD_BEGIN
-  self_of(self)->confusion.add_logits(logits, labels);
-  return FTL_OK;
-  FTL_GUARD_END(err)
-}
-
-int32_t compute(ftl_instance* self, ftl_metric_value* out, uint32_t cap, uint32_t* n_out, ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
-  Metric* m = self_of(self);
-  if (n_out == nullptr || (out == nullptr && cap > 0)) throw ftl::sdk::invalid_argument("compute: NULL argument");
-  const auto p = m->confusion.per_class();
-  auto avg = m->confusion.averages(p);
-  m->values.clear();
-  m->values.emplace_back("tweeteval", official(*m->spec, p, avg));
-  m->values.insert(m->values.end(), avg.begin(), avg.end());
-  *n_out = static_cast<uint32_t>(m->values.size());
-  if (cap < m->values.size()) return FTL_ERR_BUFFER_TOO_SMALL;
-  for (size_t i = 0; i < m->values.size(); ++i)
-    out[i] = ftl_metric_value{m->values[i].first.c_str(), m->values[i].second};
-  return FTL_OK;
-  FTL_GUARD_END(err)
-}
-
-int32_t tables(ftl_instance* self, ftl_named_tensor* out, uint32_t cap, uint32_t* n_out, ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
-  Metric* m = self_of(self);
-  if (n_out == nullptr || (out == nullptr && cap > 0)) throw ftl::sdk::invalid_argument("tables: NULL argument");
-  return ftl::metric::tables_out(m->confusion.tables(m->confusion.per_class()), out, cap, n_out);
-  FTL_GUARD_END(err)
-}
-
-const char* headline(const ftl_instance*) noexcept {
-  return "tweeteval";
-}
-
-const ftl_metric_vtable k_vtable = {{sizeof(k_vtable), create, destroy}, reset, update, compute, tables, headline};
 
 const ftl_factory k_factories[] = {
     {sizeof(ftl_factory), FTL_KIND_METRIC, "tweeteval", "0.1.0",
-     "TweetEval's official score per task (evaluation_script.py) + classification values", 0, &k_vtable}};
+     "TweetEval's official score per task (evaluation_script.py) + classification values", 0,
+     &ftl::metric::ConfusionMetricSlots<make>::vtable}};
 
 const ftl_plugin_descriptor k_descriptor = {
     sizeof(ftl_plugin_descriptor), FTL_ABI_MAJOR, FTL_ABI_MINOR, "metric_tweeteval", "", 1, k_factories};
