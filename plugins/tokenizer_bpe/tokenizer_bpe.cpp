@@ -15,6 +15,7 @@
 #include "bpe_model.hpp"
 #include "post_process.hpp"
 #include "pretokenize.hpp"
+#include "tokenizer_slots.hpp"
 #include "utf8_repair.hpp"
 
 #include <memory>
@@ -51,6 +52,8 @@ struct Tokenizer {
     added.split(
         text, [&](std::string_view piece) { encode_plain(piece, ids); }, [&](int32_t id) { ids.push_back(id); });
   }
+
+  int32_t find(const char* token) const { return model->find(token); }
 };
 
 const Tokenizer* self_of(const ftl_instance* p) {
@@ -121,54 +124,8 @@ int32_t create(const ftl_config* cfg, const ftl_host_api*, ftl_instance** out, f
   FTL_GUARD_END(err)
 }
 
-void destroy(ftl_instance* self) noexcept {
-  delete reinterpret_cast<Tokenizer*>(self);
-}
-
 int64_t vocab_size(const ftl_instance* self) noexcept {
   return self_of(self)->model->size();
-}
-
-int32_t token_to_id(const ftl_instance* self, const char* token, int32_t* id, ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
-  if (token == nullptr || id == nullptr) throw ftl::sdk::invalid_argument("token or id is NULL");
-  int32_t found = self_of(self)->model->find(token);
-  if (found < 0) throw ftl::sdk::invalid_argument(std::string("token '") + token + "' is not in the vocabulary");
-  *id = found;
-  return FTL_OK;
-  FTL_GUARD_END(err)
-}
-
-int32_t pad_id(const ftl_instance* self) noexcept {
-  return self_of(self)->pad;
-}
-
-int32_t encode_pair(const ftl_instance* self, const char* a, size_t a_len, const char* b, size_t b_len, uint32_t flags,
-                    int32_t* ids, int32_t* type_ids, size_t cap, size_t* n_out, ftl_error* err) noexcept {
-  FTL_GUARD_BEGIN
-  if ((a == nullptr && a_len > 0) || n_out == nullptr || (ids == nullptr && cap > 0))
-    throw ftl::sdk::invalid_argument("encode: NULL argument");
-  const Tokenizer* t = self_of(self);
-  const bool special = (flags & FTL_ENCODE_ADD_SPECIAL) != 0;
-  std::vector<int32_t> ta, tb;
-  t->encode(std::string_view(a, a_len), ta);
-  if (b != nullptr) t->encode(std::string_view(b, b_len), tb);
-  if (flags & FTL_ENCODE_TRUNCATE)
-    tok_post::truncate(ta, b != nullptr ? &tb : nullptr, static_cast<size_t>(t->max_length),
-                       special ? t->tmpl.added(b != nullptr) : 0);
-  std::vector<int32_t> all, types;
-  tok_post::apply(t->tmpl, special, ta, b != nullptr ? &tb : nullptr, all, type_ids != nullptr ? &types : nullptr);
-  *n_out = all.size();
-  if (all.size() > cap) return FTL_ERR_BUFFER_TOO_SMALL;
-  std::copy(all.begin(), all.end(), ids);
-  if (type_ids != nullptr) std::copy(types.begin(), types.end(), type_ids);
-  return FTL_OK;
-  FTL_GUARD_END(err)
-}
-
-int32_t encode(const ftl_instance* self, const char* text, size_t len, uint32_t flags, int32_t* ids, size_t cap,
-               size_t* n_out, ftl_error* err) noexcept {
-  return encode_pair(self, text, len, nullptr, 0, flags, ids, nullptr, cap, n_out, err);
 }
 
 int32_t decode(const ftl_instance* self, const int32_t* ids, size_t n, int32_t skip_special, char* text, size_t cap,
@@ -189,8 +146,15 @@ int32_t decode(const ftl_instance* self, const int32_t* ids, size_t n, int32_t s
   FTL_GUARD_END(err)
 }
 
-const ftl_tokenizer_vtable k_vtable = {
-    {sizeof(k_vtable), create, destroy}, vocab_size, token_to_id, pad_id, encode, decode, encode_pair};
+using Slots = tok_slots::TokenizerSlots<Tokenizer>;  // destroy, token_to_id, pad_id, encode, encode_pair
+
+const ftl_tokenizer_vtable k_vtable = {{sizeof(k_vtable), create, Slots::destroy},
+                                       vocab_size,
+                                       Slots::token_to_id,
+                                       Slots::pad_id,
+                                       Slots::encode,
+                                       decode,
+                                       Slots::encode_pair};
 
 const ftl_factory k_factories[] = {{sizeof(ftl_factory), FTL_KIND_TOKENIZER, "bpe", "0.2.0",
                                     "byte-level BPE (GPT-2, RoBERTa) from vocab.json + merges.txt or tokenizer.json",
