@@ -66,6 +66,14 @@ struct TokenizerSlots {
                         size_t cap, size_t* n_out, ftl_error* err) noexcept {
     return encode_pair(self, text, len, nullptr, 0, flags, ids, nullptr, cap, n_out, err);
   }
+
+  // The whole vtable, given the plugin's own create, vocab_size and decode.
+  static constexpr ftl_tokenizer_vtable vtable_with(decltype(ftl_common_vtable::create) create,
+                                                    decltype(ftl_tokenizer_vtable::vocab_size) vocab_size,
+                                                    decltype(ftl_tokenizer_vtable::decode) decode) {
+    return {
+        {sizeof(ftl_tokenizer_vtable), create, destroy}, vocab_size, token_to_id, pad_id, encode, decode, encode_pair};
+  }
 };
 
 }  // namespace tok_slots

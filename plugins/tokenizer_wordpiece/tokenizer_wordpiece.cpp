@@ -182,15 +182,8 @@ int32_t decode(const ftl_instance* self, const int32_t* ids, size_t n, int32_t s
   FTL_GUARD_END(err)
 }
 
-using Slots = tok_slots::TokenizerSlots<Tokenizer>;  // destroy, token_to_id, pad_id, encode, encode_pair
-
-const ftl_tokenizer_vtable k_vtable = {{sizeof(k_vtable), create, Slots::destroy},
-                                       vocab_size,
-                                       Slots::token_to_id,
-                                       Slots::pad_id,
-                                       Slots::encode,
-                                       decode,
-                                       Slots::encode_pair};
+// destroy, token_to_id, pad_id, encode and encode_pair are tokenizer_slots.hpp's.
+const ftl_tokenizer_vtable k_vtable = tok_slots::TokenizerSlots<Tokenizer>::vtable_with(create, vocab_size, decode);
 
 const ftl_factory k_factories[] = {{sizeof(ftl_factory), FTL_KIND_TOKENIZER, "wordpiece", "0.1.0",
                                     "WordPiece (BERT, DistilBERT) from vocab.txt or tokenizer.json, BERT normalization",
