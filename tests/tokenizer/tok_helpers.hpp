@@ -2,6 +2,8 @@
 // registry, component specs, scratch folders and the bundled vocabularies.
 #pragma once
 
+#include "../common/temp_dir.hpp"
+
 #include "plugins/components.hpp"
 #include "plugins/registry.hpp"
 
@@ -32,25 +34,7 @@ inline ftl::Tokenizer open(const char* plugin, const std::string& dir, const std
   return ftl::Tokenizer(registry().find(FTL_KIND_TOKENIZER, plugin), spec("path = \"" + dir + "\"\n" + extra));
 }
 
-// A fresh folder under the system temp dir, removed at scope exit.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::random_device rd;
-    path = std::filesystem::temp_directory_path() / ("ftlab-tok-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string file(const std::string& rel, const std::string& content) const {
-    auto p = path / rel;
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-  std::string str() const { return path.string(); }
-};
+using TempDir = ftl_test::TempDir;  // tests/common/temp_dir.hpp
 
 inline std::string read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

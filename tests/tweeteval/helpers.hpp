@@ -2,6 +2,8 @@
 // TweetEval unit tests (plugins are loaded from the build's plugin folder).
 #pragma once
 
+#include "../common/temp_dir.hpp"
+
 #include "plugins/components.hpp"
 
 #include <filesystem>
@@ -28,26 +30,7 @@ inline ftl::ComponentSpec spec(const std::string& toml, const std::string& base 
   return s;
 }
 
-// A fresh folder under the system temp dir, removed at scope exit.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::random_device rd;
-    path = std::filesystem::temp_directory_path() / ("ftlab-tt-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string file(const std::string& rel, const std::string& content) const {
-    auto p = path / rel;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-  std::string str() const { return path.string(); }
-};
+using TempDir = ftl_test::TempDir;  // tests/common/temp_dir.hpp
 
 // The shared TweetEval copy next to the checkout (CI: ../shared), or "".
 inline std::string shared_tweeteval() {

@@ -1,6 +1,8 @@
 // helpers.hpp - paths and scratch folders shared by the unit tests.
 #pragma once
 
+#include "../common/temp_dir.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -18,26 +20,7 @@ inline std::string test_plugin_dir(const std::string& name) {
   return std::string(FTLAB_TEST_PLUGIN_DIR) + "/" + name;
 }
 
-// A fresh folder under the system temp dir, removed at scope exit.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::random_device rd;
-    path = std::filesystem::temp_directory_path() / ("ftlab-test-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string file(const std::string& rel, const std::string& content) const {
-    auto p = path / rel;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-  std::string str() const { return path.string(); }
-};
+using TempDir = ftl_test::TempDir;  // tests/common/temp_dir.hpp
 
 // A tiny but complete experiment over the bundled sample: 1 small layer, few
 // examples; the caller adds overrides.
