@@ -186,11 +186,21 @@ void check_metric(const ftl_factory& f, ftl_instance* self, const WorkingConfig&
   std::vector<ftl_metric_value> first, second;
   if (compute_values(vt, self, &first, r, true)) {
     check_values(first, headline, r);
+    std::vector<std::string> first_names;
+    for (const auto& v : first) first_names.emplace_back(v.name);
     compute_values(vt, self, &second, r, false);
-    bool same = first.size() == second.size();
-    for (size_t i = 0; same && i < first.size(); ++i)
-      same = std::strcmp(first[i].name, second[i].name) == 0 &&
+    // first[i].name is read after the second call on purpose: the ABI says a
+    // name stays valid until the next reset, so a plugin that rebuilds its
+    // name strings on every compute fails here (when the allocator reuses them).
+    bool same = first.size() == second.size(), names_kept = true;
+    for (size_t i = 0; same && i < first.size(); ++i) {
+      names_kept = names_kept && std::strcmp(first[i].name, first_names[i].c_str()) == 0;
+      same = first_names[i] == second[i].name &&
              (first[i].value == second[i].value || (std::isnan(first[i].value) && std::isnan(second[i].value)));
+    }
+    r.expect(names_kept, "compute: names from the first call still read the same after a second call",
+             "compute: a name from the first call changed after a second call; names must stay valid until reset "
+             "(keep them in the instance, e.g. a std::set<std::string>)");
     r.expect(same, "compute is repeatable (same values twice)", "compute gives different values when called twice");
   }
   check_tables(vt, self, r);

@@ -3,13 +3,15 @@
 // ConfusionMetric, fills `values` from the matrix in compute_values() and
 // names its headline; ConfusionMetricSlots<make>::vtable supplies create
 // (under FTL_GUARD), destroy, reset, update (both tensors released on every
-// path), compute (the buffer protocol; names stay valid until the next call)
+// path), compute (the buffer protocol; names are interned, so they stay valid
+// for the instance's lifetime, beyond the ABI's "until the next reset")
 // and tables (confusion matrix and per-class values). Header-only, no LibTorch.
 #pragma once
 
 #include "classification_counts.hpp"
 
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,7 +20,8 @@ namespace ftl::metric {
 
 struct ConfusionMetric {
   Confusion confusion;
-  std::vector<std::pair<std::string, double>> values;  // names borrowed by compute() callers
+  std::vector<std::pair<std::string, double>> values;  // rebuilt by every compute()
+  std::set<std::string> names;  // interned value names: compute() hands out pointers into these nodes
   virtual ~ConfusionMetric() = default;
   virtual void compute_values() = 0;  // fills `values` from `confusion`
   virtual const char* headline() const = 0;
@@ -69,7 +72,7 @@ struct ConfusionMetricSlots {
     *n_out = static_cast<uint32_t>(m->values.size());
     if (cap < m->values.size()) return FTL_ERR_BUFFER_TOO_SMALL;
     for (size_t i = 0; i < m->values.size(); ++i)
-      out[i] = ftl_metric_value{m->values[i].first.c_str(), m->values[i].second};
+      out[i] = ftl_metric_value{m->names.insert(m->values[i].first).first->c_str(), m->values[i].second};
     return FTL_OK;
     FTL_GUARD_END(err)
   }
