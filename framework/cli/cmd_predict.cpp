@@ -3,7 +3,8 @@
 // a finished run's tokenizer and weights, or with a Hugging Face model folder
 // (what `ftlab export --format hf` writes; plugins picked by offering the
 // folder to each, see analysis/model_folder.hpp): label and softmax
-// probability per text, batched. Output: a table on stdout, or JSON Lines
+// probability per text, batched. Output: a table on stdout (the best label,
+// or the K best with an explicit --top-k K), or JSON Lines
 // ({"text", "label", "probability", "top_k": [{"label", "probability"}]})
 // with --output ("-" = stdout). Limits: --input is read as one text per line
 // (split on "\n", a trailing "\r" removed, empty lines skipped); CPU only.
@@ -48,7 +49,8 @@ int cmd_predict(int argc, char** argv) {
       "text", po::value<std::vector<std::string>>(), "texts to classify")("input", po::value<std::string>(),
                                                                           "file with one text per line")(
       "output", po::value<std::string>(), "write JSON Lines here ('-' = stdout) instead of a table")(
-      "top-k", po::value<int64_t>()->default_value(3), "labels listed per text in the JSON Lines output")(
+      "top-k", po::value<int64_t>()->default_value(3),
+      "most probable labels per text (JSON Lines: default 3; table: 1 unless given)")(
       "batch-size", po::value<int64_t>()->default_value(32), "texts per forward pass")(
       "base-dir", po::value<std::string>(), "folder the stored experiment's relative paths resolve against")(
       "plugin-path", po::value<std::vector<std::string>>()->composing(), "extra plugin folder (repeatable)");
@@ -84,6 +86,9 @@ int cmd_predict(int argc, char** argv) {
   const auto& names = pred->label_names;
 
   const bool jsonl = p.vm.count("output") != 0;
+  const int64_t table_k = p.vm["top-k"].defaulted() ? 1 : std::min(top_k, c);  // labels per table row
+  size_t width = 0;                                                            // label column: the longest name
+  for (const auto& n : names) width = std::max(width, n.size());
   std::ofstream file;
   std::ostream* out = &std::cout;
   if (jsonl && p.vm["output"].as<std::string>() != "-") {
@@ -97,8 +102,10 @@ int cmd_predict(int argc, char** argv) {
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return prob[a] > prob[b]; });
     const int64_t best = order[0];
-    if (!jsonl) {
-      std::printf("%-12s %.4f  %s\n", names[best].c_str(), prob[best], texts[i].c_str());
+    if (!jsonl) {  // label probability [label probability ...] text
+      for (int64_t k = 0; k < table_k; ++k)
+        std::printf("%-*s %.4f  ", static_cast<int>(width), names[order[k]].c_str(), prob[order[k]]);
+      std::printf("%s\n", texts[i].c_str());
       continue;
     }
     nlohmann::json j;

@@ -135,6 +135,15 @@ for i, p in enumerate(preds):
     second = np.sort(ref[i])[-2]
     check(abs(p["top_k"][1]["probability"] - second) < 1e-4, f"prediction {i}: second probability")
 check(worst < 1e-4, f"predict probabilities match softmax of stored logits (max diff {worst:.2e})")
+# The table: one label per row by default, the K best with an explicit --top-k K.
+table, _ = run("predict", "--run", target, texts[0], texts[1])
+rows = table.splitlines()
+check(len(rows) == 2 and rows[0].split()[0] == preds[0]["label"], f"table: best label first: {rows[:1]}")
+check(len(rows) == 2 and rows[0].rstrip().endswith(texts[0].strip()), "table: the text ends the row")
+table, _ = run("predict", "--run", target, texts[0], "--top-k", "2")
+cells = table.split()
+check(len(cells) >= 4 and [cells[0], cells[2]] == [t["label"] for t in preds[0]["top_k"]] and
+      abs(float(cells[3]) - preds[0]["top_k"][1]["probability"]) < 1e-4, f"table with --top-k 2: {table.strip()}")
 print(f"predict: {len(preds)} texts, max |p - softmax(stored)| = {worst:.2e}")
 
 # ---- report: the numbers on the page against scikit-learn and numpy (a run with noisy logits: mixed predictions)
