@@ -70,7 +70,7 @@ std::string html_escape(const std::string& s) {
 }
 
 std::string svg_line_chart(const std::string& title, const std::string& x_label, const std::string& y_label,
-                           const std::vector<Series>& series, int width, int height) {
+                           const std::vector<Series>& series, int width, int height, const XTicks& x_ticks) {
   // Legend entries flow into rows under the plot; the plot shrinks to make room.
   std::vector<std::pair<double, double>> legend_at;  // x, row
   double lx = 60;
@@ -94,6 +94,10 @@ std::string svg_line_chart(const std::string& title, const std::string& x_label,
        html_escape(title) + "</text>\n";
   if (!std::isfinite(x0)) return o + "<text x=\"20\" y=\"60\">no data</text></svg>\n";
   if (x1 == x0) x0 -= 0.5, x1 += 0.5;
+  if (x_ticks.pad) {
+    const double xpad = (x1 - x0) * 0.06;
+    x0 -= xpad, x1 += xpad;
+  }
   if (y1 == y0) {  // flat data: a small band around the value, not +-0.5 (metrics live in [0, 1])
     const double band = std::max(std::fabs(y0) * 0.1, 1e-3);
     y0 -= band, y1 += band;
@@ -111,11 +115,18 @@ std::string svg_line_chart(const std::string& title, const std::string& x_label,
     o += "<text x=\"" + fmt("%.1f", ml - 5) + "\" y=\"" + fmt("%.1f", Y(t) + 4) + "\" text-anchor=\"end\">" +
          tick_label(t) + "</text>\n";
   }
-  for (double t : ticks(x0, x1)) {
+  std::vector<double> xt = x_ticks.at;
+  std::vector<std::string> xl = x_ticks.labels;
+  if (xt.empty()) {
+    xt = ticks(x0, x1);
+    for (double t : xt) xl.push_back(tick_label(t));
+  }
+  for (size_t i = 0; i < xt.size() && i < xl.size(); ++i) {
+    const double t = xt[i];
     o += "<line x1=\"" + fmt("%.1f", X(t)) + "\" x2=\"" + fmt("%.1f", X(t)) + "\" y1=\"" + fmt("%.1f", mt + ph) +
          "\" y2=\"" + fmt("%.1f", mt + ph + 4) + "\" stroke=\"#888\"/>";
     o += "<text x=\"" + fmt("%.1f", X(t)) + "\" y=\"" + fmt("%.1f", mt + ph + 16) + "\" text-anchor=\"middle\">" +
-         tick_label(t) + "</text>\n";
+         html_escape(xl[i]) + "</text>\n";
   }
   o += "<text x=\"" + fmt("%.1f", ml + pw / 2) + "\" y=\"" + fmt("%.1f", mt + ph + 32) +
        "\" text-anchor=\"middle\" class=\"axis\">" + html_escape(x_label) + "</text>\n";
@@ -230,12 +241,35 @@ std::string svg_metric_vs_key(const std::string& key, const std::string& metric,
   runs.y = ys;
   runs.markers = true;
   runs.line = false;
-  std::string x_label = logx ? key + " (log10)" : key;
-  if (!cats.empty()) {  // categories: their names in the axis label
-    x_label += ":";
-    for (size_t c = 0; c < cats.size(); ++c) x_label += (c ? ", " : " ") + std::to_string(c) + " = " + cats[c];
+  // One tick per distinct value (mean.x holds them sorted), labelled as written.
+  XTicks xt;
+  xt.pad = true;
+  std::string x_label = logx ? key + " (log scale)" : key;
+  if (mean.x.size() <= 12) {
+    size_t label_chars = 0;
+    for (double x : mean.x) {
+      const size_t i = static_cast<size_t>(std::find(xs.begin(), xs.end(), x) - xs.begin());  // a run with this x
+      xt.at.push_back(x);
+      xt.labels.push_back(values[i]);
+      label_chars += values[i].size() + 2;
+    }
+    const double room = static_cast<double>(width - 76);                   // plot width, 6.5 px a character
+    if (!cats.empty() && 6.5 * static_cast<double>(label_chars) > room) {  // long names: numbers, names below
+      x_label += ":";
+      for (size_t c = 0; c < cats.size(); ++c) {
+        xt.labels[c] = std::to_string(c);
+        x_label += (c ? ", " : " ") + std::to_string(c) + " = " + cats[c];
+      }
+    }
+  } else if (logx) {  // many values on a log axis: ticks at the powers of ten inside the range
+    for (double e = std::ceil(mean.x.front()); e <= mean.x.back(); e += 1) {
+      xt.at.push_back(e);
+      xt.labels.push_back(tick_label(std::pow(10.0, e)));
+    }
+  } else if (!cats.empty()) {
+    x_label += " (" + std::to_string(cats.size()) + " values, in sorted order)";
   }
-  return svg_line_chart(metric + " vs " + key, x_label, metric, {runs, mean}, width, height);  // mean on top
+  return svg_line_chart(metric + " vs " + key, x_label, metric, {runs, mean}, width, height, xt);  // mean on top
 }
 
 std::string svg_reliability(const Calibration& cal, int width, int height) {

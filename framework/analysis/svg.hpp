@@ -20,8 +20,18 @@ struct Series {
   bool line = true;      // false: dots only
 };
 
+// Ticks of the x axis: automatic (about five round values) when `at` is
+// empty, else exactly these positions with these labels; `pad` leaves 6% of
+// the span free at each end so points at the extremes stay off the frame.
+struct XTicks {
+  std::vector<double> at;
+  std::vector<std::string> labels;
+  bool pad = false;
+};
+
 std::string svg_line_chart(const std::string& title, const std::string& x_label, const std::string& y_label,
-                           const std::vector<Series>& series, int width = 540, int height = 300);
+                           const std::vector<Series>& series, int width = 540, int height = 300,
+                           const XTicks& x_ticks = {});
 
 // counts [C, C] row-major (rows gold, columns predicted); colour = share of the row.
 std::string svg_confusion(const std::vector<std::string>& labels, const std::vector<int64_t>& counts);
@@ -29,6 +39,8 @@ std::string svg_confusion(const std::vector<std::string>& labels, const std::vec
 // A metric against one config key over runs: a dot per run, a line through
 // the mean per value. Numeric values on a linear axis (log10 when all are
 // positive and span 20x or more); other values as categories in sorted order.
+// Up to 12 distinct values get a tick each, labelled with the value as the
+// config wrote it (seeds 1, 2 rather than 1.2, 1.4; categories by name).
 std::string svg_metric_vs_key(const std::string& key, const std::string& metric, const std::vector<std::string>& values,
                               const std::vector<double>& metric_values, int width = 420, int height = 300);
 
