@@ -253,7 +253,9 @@ int cmd_compare(int argc, char** argv) {
     r.insert(r.end(), rows[i].keys.begin(), rows[i].keys.end());
     const std::string name = csv ? rows[i].best->path : std::filesystem::path(rows[i].best->path).filename().string();
     if (grouped)
-      r.insert(r.end(), {num(rows[i].value.mean), num(rows[i].value.std), std::to_string(rows[i].value.count), name});
+      r.insert(r.end(), {num(rows[i].value.mean),
+                         rows[i].value.count > 1 ? num(rows[i].value.std) : std::string(csv ? "" : "-"),  // n = 1: none
+                         std::to_string(rows[i].value.count), name});
     else
       r.insert(r.end(), {num(rows[i].value.mean), name});
     table.push_back(r);
