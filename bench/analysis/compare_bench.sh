@@ -58,3 +58,37 @@ printf '| ftlab compare, 100 files (%s rows, %s on disk) | %.3f | %.2fx |\n' "$r
 printf '| ftlab compare --group-by learning_rate | %.3f | %.2fx |\n' "$t_group" "$(echo "$t_group / $t_h5py" | bc -l)"
 printf '| ftlab --version (process start: loading LibTorch etc.) | %.3f | %.2fx |\n' "$t_start" "$(echo "$t_start / $t_h5py" | bc -l)"
 printf '| baseline: h5py reads status, schema, experiment, test metric; sorts | %.3f | 1.00x |\n' "$t_h5py"
+
+# The paired bootstrap (1000 resamples of the metric, through the run's metric
+# plugin) on an emoji-sized test set: two copies of the run whose test logits
+# are replaced by 50,000 x 20 random ones (num_labels 20 in the stored
+# experiment), against the same compare with --bootstrap 0.
+mkdir -p "$WORK/big"
+/usr/bin/python3 - "$RUN" "$WORK/big" <<'PY'
+import re, shutil, sys
+import h5py, numpy as np
+src, out = sys.argv[1:3]
+rng = np.random.default_rng(1)
+labels = rng.integers(0, 20, 50000)
+for i in range(2):
+    p = f"{out}/big-{i}.h5"
+    shutil.copyfile(src, p)
+    with h5py.File(p, "r+") as f:
+        toml = f["config"].attrs["experiment_toml"]
+        toml = re.sub(r"(?m)^num_labels = \d+", "num_labels = 20", toml)
+        toml = re.sub(r"(?m)^seed = \d+", f"seed = {i}", toml)
+        f["config"].attrs["experiment_toml"] = toml
+        g = f["eval/test/final"]
+        logits = rng.normal(size=(50000, 20)).astype(np.float32)
+        logits[np.arange(50000), labels] += 1.0 + 0.1 * i
+        del g["logits"], g["labels"]
+        g["logits"], g["labels"] = logits, labels
+        g.attrs["metric/macro_f1"] = 0.5 + 0.01 * i
+PY
+t_boot=$(time_it "$FTLAB" compare "$WORK/big")
+t_noboot=$(time_it "$FTLAB" compare "$WORK/big" --bootstrap 0)
+echo
+echo "| paired bootstrap, 2 runs x 50,000 test examples x 20 classes | median of $reps (s) | vs --bootstrap 0 |"
+echo "|---|---|---|"
+printf '| ftlab compare (1000 resamples, the default) | %.3f | %.2fx |\n' "$t_boot" "$(echo "$t_boot / $t_noboot" | bc -l)"
+printf '| ftlab compare --bootstrap 0 (McNemar only) | %.3f | 1.00x |\n' "$t_noboot"

@@ -81,6 +81,11 @@ std::unique_ptr<Tokenizer> run_tokenizer_create(const RunComponents& rc) {
                                      run_component_spec(rc, "tokenizer"));
 }
 
+std::unique_ptr<Metric> run_metric_create(const RunComponents& rc) {
+  return std::make_unique<Metric>(rc.registry.find(FTL_KIND_METRIC, rc.experiment.plugin_name("metric")),
+                                  run_component_spec(rc, "metric"));
+}
+
 std::unique_ptr<Dataset> run_dataset_create(const RunComponents& rc) {
   run_component_files_check(rc, "dataset");
   return std::make_unique<Dataset>(rc.registry.find(FTL_KIND_DATASET, rc.experiment.plugin_name("dataset")),

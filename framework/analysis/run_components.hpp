@@ -1,6 +1,7 @@
 // run_components.hpp - rebuilds a finished run's plugin components from the
 // experiment its results file stores (/config experiment_toml, base_dir), for
-// `ftlab predict` (tokenizer + model) and `ftlab report` (dataset texts).
+// `ftlab predict` (tokenizer + model), `ftlab report` (dataset texts) and
+// `ftlab compare` (the metric, for the paired bootstrap).
 // Limits: the files the stored experiment names (tokenizer vocabularies,
 // dataset folders) must still exist, under the stored base_dir or the one
 // given; the plugins must be found on the plugin path.
@@ -37,6 +38,7 @@ ComponentSpec run_component_spec(const RunComponents& rc, const std::string& sec
 void run_component_files_check(const RunComponents& rc, const std::string& section);
 
 std::unique_ptr<Tokenizer> run_tokenizer_create(const RunComponents& rc);
+std::unique_ptr<Metric> run_metric_create(const RunComponents& rc);  // as the run scored, num_labels included
 std::unique_ptr<Dataset> run_dataset_create(const RunComponents& rc);
 
 }  // namespace ftl::analysis

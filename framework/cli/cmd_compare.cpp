@@ -3,11 +3,14 @@
 // sample standard deviation and count over the runs in it, e.g. over seeds),
 // the config keys that differ between runs as columns, sorted by the metric
 // (best first; lower is better for names ending in "loss"), then McNemar's
-// exact test between the two best runs on their stored test logits
-// (eval/test/final). Files that are incomplete, of another schema version or
+// exact test and a paired bootstrap of the metric (scored by run A's own
+// metric plugin; analysis/bootstrap.hpp) between the two best runs on their
+// stored test logits (eval/test/final). Files that are incomplete, of another schema version or
 // not results files are listed as "not compared", never fatal.
 // Limits: the test needs both runs to have the same test examples (same
 // labels in the same order); otherwise it says so and is skipped.
+#include "analysis/bootstrap.hpp"
+#include "analysis/run_components.hpp"
 #include "analysis/run_file.hpp"
 #include "analysis/stats.hpp"
 #include "cli/command.hpp"
@@ -18,6 +21,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -28,7 +32,8 @@ namespace {
 using analysis::RunInfo;
 using analysis::RunState;
 
-const char* k_usage = "compare FILE_OR_DIR... [--metric M] [--split test|validation] [--group-by KEY[,KEY]] [--csv]";
+const char* k_usage =
+    "compare FILE_OR_DIR... [--metric M] [--split test|validation] [--group-by KEY[,KEY]] [--csv] [--bootstrap N]";
 
 struct Row {
   std::vector<std::string> keys;  // values of the key columns
@@ -66,6 +71,14 @@ std::string csv_field(const std::string& s) {
   return q + "\"";
 }
 
+constexpr uint64_t k_bootstrap_seed = 0;  // fixed: the same files give the same interval
+
+std::string num_g(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.4g", v);
+  return b;
+}
+
 std::string num(double v) {
   char b[32];
   std::snprintf(b, sizeof b, "%.4f", v);
@@ -101,7 +114,64 @@ void print_table(const std::vector<std::string>& header, const std::vector<std::
 }
 
 // McNemar between the best runs of the first two rows, on the stored test logits.
-void print_significance(const Row& a, const Row& b, FILE* to) {
+// The paired bootstrap of `metric` between the two runs, scored by run A's
+// metric plugin on resampled stored test logits; one line when it cannot run.
+void print_bootstrap(const std::string& path_a, const analysis::Predictions& pa, const analysis::Predictions& pb,
+                     const std::string& metric, int64_t resamples, FILE* to) {
+  std::unique_ptr<analysis::RunComponents> rc;
+  std::unique_ptr<Metric> m;
+  try {
+    rc = analysis::run_components_load(path_a, "", {});
+    m = analysis::run_metric_create(*rc);
+  } catch (const std::exception& e) {
+    std::fprintf(to, "\nno paired bootstrap: cannot rebuild the metric of %s: %s\n", path_a.c_str(), e.what());
+    return;
+  }
+  const int64_t n = pa.n, c = pa.c;
+  std::vector<float> logits(static_cast<size_t>(n * c));  // [n, C] one resample
+  std::vector<int64_t> labels(static_cast<size_t>(n));    // [n]
+  auto value_of = [&](const analysis::Predictions& p, const std::vector<int64_t>* idx) -> double {
+    m->reset();
+    if (idx == nullptr) {
+      m->update(p.logits.data(), p.labels.data(), n, c);
+    } else {
+      for (int64_t i = 0; i < n; ++i) {
+        const int64_t j = (*idx)[static_cast<size_t>(i)];
+        std::copy_n(p.logits.data() + j * c, c, logits.data() + i * c);
+        labels[static_cast<size_t>(i)] = p.labels[static_cast<size_t>(j)];
+      }
+      m->update(logits.data(), labels.data(), n, c);
+    }
+    for (const auto& [name, v] : m->compute())
+      if (name == metric) return v;
+    throw Error("metric plugin '" + std::string(m->factory().factory->name) + "' does not compute '" + metric + "'");
+  };
+  analysis::PairedBootstrap b;
+  try {
+    b = analysis::paired_bootstrap(n, resamples, k_bootstrap_seed, [&](const std::vector<int64_t>* idx) {
+      const double va = value_of(pa, idx);
+      return std::make_pair(va, value_of(pb, idx));
+    });
+  } catch (const std::exception& e) {
+    std::fprintf(to, "\nno paired bootstrap: %s\n", e.what());
+    return;
+  }
+  std::fprintf(to,
+               "\npaired bootstrap of %s on the same %lld test examples (%lld resamples, seed %llu, plugin '%s'):\n",
+               metric.c_str(), static_cast<long long>(n), static_cast<long long>(b.resamples),
+               static_cast<unsigned long long>(k_bootstrap_seed), m->factory().factory->name);
+  const std::string p =
+      b.p_value > 0 ? "p = " + num_g(b.p_value) : "p < " + num_g(1.0 / static_cast<double>(resamples));
+  std::fprintf(to, "  A %.4f, B %.4f, A - B = %+.4f, 95%% interval [%+.4f, %+.4f], %s\n", b.a, b.b, b.delta, b.low,
+               b.high, p.c_str());
+  if (b.low > 0 || b.high < 0)
+    std::fprintf(to, "  the interval excludes 0: A's %s is likely really %s than B's on data like this test set\n",
+                 metric.c_str(), b.delta > 0 ? "higher" : "lower");
+  else
+    std::fprintf(to, "  the interval includes 0: this test set cannot tell the two apart on %s\n", metric.c_str());
+}
+
+void print_significance(const Row& a, const Row& b, const std::string& metric, int64_t resamples, FILE* to) {
   analysis::Predictions pa, pb;
   try {
     pa = analysis::predictions_read(a.best->path, "test", "final");
@@ -139,6 +209,7 @@ void print_significance(const Row& a, const Row& b, FILE* to) {
     std::fprintf(to,
                  "  p >= 0.05: the difference in accuracy could well be chance on this test set; more seeds or "
                  "more test data are needed to tell them apart\n");
+  if (resamples > 0) print_bootstrap(a.best->path, pa, pb, metric, resamples, to);
 }
 
 int cmd_compare(int argc, char** argv) {
@@ -147,13 +218,17 @@ int cmd_compare(int argc, char** argv) {
       "metric", po::value<std::string>(), "metric to sort by (default: macro_f1 if the runs have it)")(
       "split", po::value<std::string>()->default_value("test"), "test (final) or validation (best evaluation)")(
       "group-by", po::value<std::string>(), "config key(s), comma-separated: one row per group")(
-      "csv", "print CSV (the test and the skipped files go to stderr)");
+      "csv", "print CSV (the test and the skipped files go to stderr)")(
+      "bootstrap", po::value<int64_t>()->default_value(1000),
+      "paired bootstrap resamples of the metric between the best two (0: off)");
   Parsed p = parse(argc, argv, desc, {"inputs"}, k_usage, true);
   if (p.help) return 0;
   if (!p.vm.count("inputs")) throw Error(std::string("give results files or folders; usage: ftlab ") + k_usage);
   const std::string split = p.vm["split"].as<std::string>();
   if (split != "test" && split != "validation") throw Error("--split " + split + ": use test or validation");
   const bool csv = p.vm.count("csv") != 0;
+  const int64_t resamples = p.vm["bootstrap"].as<int64_t>();
+  if (resamples < 0 || resamples > 1000000) throw Error("--bootstrap must be between 0 (off) and 1000000");
   FILE* side = csv ? stderr : stdout;
 
   const auto files = analysis::run_files_expand(p.vm["inputs"].as<std::vector<std::string>>());
@@ -264,7 +339,7 @@ int cmd_compare(int argc, char** argv) {
     std::printf("%zu run(s), %s metric %s (%s is better)%s\n", usable.size(), split.c_str(), metric.c_str(),
                 lower_better ? "lower" : "higher", grouped ? "; mean and sample std over each group" : "");
   print_table(header, table, csv);
-  if (rows.size() >= 2) print_significance(rows[0], rows[1], side);
+  if (rows.size() >= 2) print_significance(rows[0], rows[1], metric, resamples, side);
   print_skipped();
   return 0;
 }

@@ -4,8 +4,9 @@
 Usage: check_analysis.py FTLAB RUNS_DIR SAMPLE_DIR WORK_DIR (runs made by
 make_runs.sh; SAMPLE_DIR = experiments/assets/tweeteval-sample/sentiment).
 Reads the stored logits with h5py and recomputes with scikit-learn, scipy and
-numpy: compare's metric column, group mean / sample std / count and its
-McNemar p-value (scipy.stats.binomtest); predict's probabilities (softmax of
+numpy: compare's metric column, group mean / sample std / count, its
+McNemar p-value (scipy.stats.binomtest) and its paired bootstrap (the same
+resamples, scored by scikit-learn); predict's probabilities (softmax of
 the logits `ftlab run` stored for the same test texts); report's per-class
 precision/recall/F1/support, confusion matrix, ECE and most confident errors
 (from the JSON block the page embeds), and that the page loads nothing
@@ -82,6 +83,51 @@ if m:
     check((int(m.group(1)), int(m.group(2))) == (b, c), f"McNemar counts {m.group(1)},{m.group(2)} vs {b},{c}")
     p_ref = binomtest(min(b, c), b + c, 0.5).pvalue if b + c > 0 else 1.0
     check(abs(float(m.group(3)) - p_ref) <= 1e-3 * max(p_ref, 1e-3), f"McNemar p {m.group(3)} vs scipy {p_ref}")
+
+# ---- compare: the paired bootstrap of macro F1 between the best two, redrawn
+# here with the generator analysis/bootstrap.hpp documents (splitmix64) and
+# scored with scikit-learn
+M64 = (1 << 64) - 1
+
+
+def resamples(n, count, seed=0):
+    state = seed
+    for _ in range(count):
+        idx = np.empty(n, dtype=np.int64)
+        for i in range(n):
+            state = (state + 0x9E3779B97F4A7C15) & M64
+            z = state
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+            z ^= z >> 31
+            idx[i] = ((z >> 11) * n) >> 53
+        yield idx
+
+
+out, err = run("compare", runs, "--metric", "macro_f1", "--bootstrap", "300")
+m = re.search(r"paired bootstrap of macro_f1 on the same (\d+) test examples \(300 resamples, seed 0, plugin "
+              r"'classification'\):\n  A ([0-9.]+), B ([0-9.]+), A - B = ([+-][0-9.]+), 95% interval "
+              r"\[([+-][0-9.]+), ([+-][0-9.]+)\], p ([=<]) ([0-9.e+-]+)", out)
+check(m is not None, f"compare prints the paired bootstrap: {out}")
+if m:
+    names = re.findall(r"best two: A = (\S+), B = (\S+)", out)[0]
+    la, ya = stored(os.path.join(runs, names[0]))
+    lb, _ = stored(os.path.join(runs, names[1]))
+    f1 = lambda lg, y: f1_score(y, lg.argmax(1), average="macro", zero_division=0)
+    deltas = np.array([f1(la[i], ya[i]) - f1(lb[i], ya[i]) for i in resamples(len(ya), 300)])
+    ref = {"A": f1(la, ya), "B": f1(lb, ya), "low": np.percentile(deltas, 2.5), "high": np.percentile(deltas, 97.5),
+           "p": min(1.0, 2 * min(np.sum(deltas <= 0), np.sum(deltas >= 0)) / 300)}
+    got = {"A": float(m.group(2)), "B": float(m.group(3)), "low": float(m.group(5)), "high": float(m.group(6)),
+           "p": float(m.group(8)) if m.group(7) == "=" else 0.0}
+    for k in ref:
+        check(abs(got[k] - ref[k]) < 6e-5 + 6e-4 * abs(ref[k]), f"bootstrap {k}: ftlab {got[k]} vs sklearn {ref[k]}")
+    print(f"bootstrap: A-B {float(m.group(4)):+.4f}, interval [{ref['low']:+.4f}, {ref['high']:+.4f}], "
+          f"p {ref['p']:.3f}, as scikit-learn on the same resamples")
+out, _ = run("compare", runs, "--metric", "macro_f1", "--bootstrap", "0")
+check("paired bootstrap" not in out, "--bootstrap 0 turns the bootstrap off")
+out, _ = run("compare", runs, "--metric", "loss")
+check("no paired bootstrap: metric plugin 'classification' does not compute 'loss'" in out,
+      f"a metric the plugin does not compute is one line: {out}")
 
 # ---- compare --split validation: the evaluation at summary/best_step, recomputed from its stored logits
 out, _ = run("compare", runs, "--split", "validation", "--metric", "macro_f1", "--csv")
