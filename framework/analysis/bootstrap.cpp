@@ -3,8 +3,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <thread>
 
 namespace ftl::analysis {
+
+ResampleStream ResampleStream::at(uint64_t seed, int64_t n, int64_t r) {
+  // splitmix64's state only ever adds the constant: jump r * n draws ahead.
+  return ResampleStream(seed + 0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(n) * static_cast<uint64_t>(r));
+}
 
 void ResampleStream::draw(int64_t n, std::vector<int64_t>* out) {
   out->resize(static_cast<size_t>(n));
@@ -30,24 +37,44 @@ double percentile(const std::vector<double>& sorted, double q) {
 
 }  // namespace
 
-PairedBootstrap paired_bootstrap(int64_t n, int64_t resamples, uint64_t seed, const PairScore& score) {
+PairedBootstrap paired_bootstrap(int64_t n, int64_t resamples, uint64_t seed, int threads,
+                                 const PairScoreFactory& make_score) {
   PairedBootstrap r;
-  const auto whole = score(nullptr);
+  const PairScore first = make_score();
+  const auto whole = first(nullptr);
   r.a = whole.first;
   r.b = whole.second;
   r.delta = r.a - r.b;
   r.resamples = resamples;
   if (n <= 0 || resamples <= 0) return r;
-  ResampleStream stream(seed);
-  std::vector<int64_t> idx;
-  std::vector<double> deltas;
-  deltas.reserve(static_cast<size_t>(resamples));
+  if (threads <= 0) threads = static_cast<int>(std::min(8u, std::max(1u, std::thread::hardware_concurrency())));
+  threads = static_cast<int>(std::min<int64_t>(threads, resamples));
+  std::vector<PairScore> scorers{first};
+  for (int t = 1; t < threads; ++t) scorers.push_back(make_score());
+  std::vector<double> deltas(static_cast<size_t>(resamples));  // [resamples], in resample order
+  std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
+  auto work = [&](int t) {
+    try {
+      const int64_t begin = resamples * t / threads, end = resamples * (t + 1) / threads;
+      ResampleStream stream = ResampleStream::at(seed, n, begin);
+      std::vector<int64_t> idx;
+      for (int64_t k = begin; k < end; ++k) {
+        stream.draw(n, &idx);
+        const auto s = scorers[static_cast<size_t>(t)](&idx);
+        deltas[static_cast<size_t>(k)] = s.first - s.second;
+      }
+    } catch (...) {
+      errors[static_cast<size_t>(t)] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
   int64_t at_most_zero = 0, at_least_zero = 0;
-  for (int64_t k = 0; k < resamples; ++k) {
-    stream.draw(n, &idx);
-    const auto s = score(&idx);
-    const double d = s.first - s.second;
-    deltas.push_back(d);
+  for (double d : deltas) {
     at_most_zero += d <= 0;
     at_least_zero += d >= 0;
   }

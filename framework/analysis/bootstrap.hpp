@@ -31,6 +31,8 @@ struct PairedBootstrap {
 class ResampleStream {
  public:
   explicit ResampleStream(uint64_t seed) : state_(seed) {}
+  // The stream positioned at resample r (each resample takes n draws).
+  static ResampleStream at(uint64_t seed, int64_t n, int64_t r);
   void draw(int64_t n, std::vector<int64_t>* out);
 
  private:
@@ -40,7 +42,14 @@ class ResampleStream {
 // score(nullptr) scores the whole set; score(&idx) the resample idx ([n]
 // example indices). It returns (metric of A, metric of B).
 using PairScore = std::function<std::pair<double, double>(const std::vector<int64_t>* idx)>;
+// Makes one scorer per worker thread (each with its own metric instance and
+// buffers); it is called on the calling thread.
+using PairScoreFactory = std::function<PairScore()>;
 
-PairedBootstrap paired_bootstrap(int64_t n, int64_t resamples, uint64_t seed, const PairScore& score);
+// Resamples are split over `threads` workers (0: one per core, at most 8);
+// the result does not depend on the number of threads. An exception from a
+// scorer is rethrown here.
+PairedBootstrap paired_bootstrap(int64_t n, int64_t resamples, uint64_t seed, int threads,
+                                 const PairScoreFactory& make_score);
 
 }  // namespace ftl::analysis

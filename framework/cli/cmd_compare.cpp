@@ -119,39 +119,41 @@ void print_table(const std::vector<std::string>& header, const std::vector<std::
 void print_bootstrap(const std::string& path_a, const analysis::Predictions& pa, const analysis::Predictions& pb,
                      const std::string& metric, int64_t resamples, FILE* to) {
   std::unique_ptr<analysis::RunComponents> rc;
-  std::unique_ptr<Metric> m;
+  std::string plugin;
   try {
     rc = analysis::run_components_load(path_a, "", {});
-    m = analysis::run_metric_create(*rc);
+    plugin = analysis::run_metric_create(*rc)->factory().factory->name;
   } catch (const std::exception& e) {
     std::fprintf(to, "\nno paired bootstrap: cannot rebuild the metric of %s: %s\n", path_a.c_str(), e.what());
     return;
   }
   const int64_t n = pa.n, c = pa.c;
-  std::vector<float> logits(static_cast<size_t>(n * c));  // [n, C] one resample
-  std::vector<int64_t> labels(static_cast<size_t>(n));    // [n]
-  auto value_of = [&](const analysis::Predictions& p, const std::vector<int64_t>* idx) -> double {
-    m->reset();
-    if (idx == nullptr) {
-      m->update(p.logits.data(), p.labels.data(), n, c);
-    } else {
+  // One scorer per worker: its own metric instance; a resample's rows are
+  // gathered into buffers that move into the plugin's tensors.
+  auto make_score = [&]() -> analysis::PairScore {
+    std::shared_ptr<Metric> m = analysis::run_metric_create(*rc);
+    auto value_of = [m, n, c, &metric](const analysis::Predictions& p, const std::vector<int64_t>* idx) -> double {
+      m->reset();
+      std::vector<float> logits(static_cast<size_t>(n * c));  // [n, C]
+      std::vector<int64_t> labels(static_cast<size_t>(n));    // [n]
       for (int64_t i = 0; i < n; ++i) {
-        const int64_t j = (*idx)[static_cast<size_t>(i)];
+        const int64_t j = idx ? (*idx)[static_cast<size_t>(i)] : i;
         std::copy_n(p.logits.data() + j * c, c, logits.data() + i * c);
         labels[static_cast<size_t>(i)] = p.labels[static_cast<size_t>(j)];
       }
-      m->update(logits.data(), labels.data(), n, c);
-    }
-    for (const auto& [name, v] : m->compute())
-      if (name == metric) return v;
-    throw Error("metric plugin '" + std::string(m->factory().factory->name) + "' does not compute '" + metric + "'");
+      m->update(std::move(logits), std::move(labels), n, c);
+      for (const auto& [name, v] : m->compute())
+        if (name == metric) return v;
+      throw Error("metric plugin '" + std::string(m->factory().factory->name) + "' does not compute '" + metric + "'");
+    };
+    return [value_of, &pa, &pb](const std::vector<int64_t>* idx) {
+      const double va = value_of(pa, idx);
+      return std::make_pair(va, value_of(pb, idx));
+    };
   };
   analysis::PairedBootstrap b;
   try {
-    b = analysis::paired_bootstrap(n, resamples, k_bootstrap_seed, [&](const std::vector<int64_t>* idx) {
-      const double va = value_of(pa, idx);
-      return std::make_pair(va, value_of(pb, idx));
-    });
+    b = analysis::paired_bootstrap(n, resamples, k_bootstrap_seed, 0, make_score);
   } catch (const std::exception& e) {
     std::fprintf(to, "\nno paired bootstrap: %s\n", e.what());
     return;
@@ -159,7 +161,7 @@ void print_bootstrap(const std::string& path_a, const analysis::Predictions& pa,
   std::fprintf(to,
                "\npaired bootstrap of %s on the same %lld test examples (%lld resamples, seed %llu, plugin '%s'):\n",
                metric.c_str(), static_cast<long long>(n), static_cast<long long>(b.resamples),
-               static_cast<unsigned long long>(k_bootstrap_seed), m->factory().factory->name);
+               static_cast<unsigned long long>(k_bootstrap_seed), plugin.c_str());
   const std::string p =
       b.p_value > 0 ? "p = " + num_g(b.p_value) : "p < " + num_g(1.0 / static_cast<double>(resamples));
   std::fprintf(to, "  A %.4f, B %.4f, A - B = %+.4f, 95%% interval [%+.4f, %+.4f], %s\n", b.a, b.b, b.delta, b.low,

@@ -179,8 +179,14 @@ void Metric::reset() {
 }
 
 void Metric::update(const float* logits, const int64_t* labels, int64_t n, int64_t c) {
-  ftl_tensor* lg = sdk::make_cpu_tensor<float>({n, c}, std::vector<float>(logits, logits + n * c));
-  ftl_tensor* lb = sdk::make_cpu_tensor<int64_t>({n}, std::vector<int64_t>(labels, labels + n));
+  update(std::vector<float>(logits, logits + n * c), std::vector<int64_t>(labels, labels + n), n, c);
+}
+
+void Metric::update(std::vector<float>&& logits, std::vector<int64_t>&& labels, int64_t n, int64_t c) {
+  if (static_cast<int64_t>(logits.size()) != n * c || static_cast<int64_t>(labels.size()) != n)
+    throw Error("Metric::update: buffer sizes do not match [n, C] and [n]");
+  ftl_tensor* lg = sdk::make_cpu_tensor<float>({n, c}, std::move(logits));
+  ftl_tensor* lb = sdk::make_cpu_tensor<int64_t>({n}, std::move(labels));
   ftl_error err = new_error();
   check_status(vt_->update(self_, lg, lb, &err), err, f_, "update");  // both tensors moved
 }

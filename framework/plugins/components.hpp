@@ -105,6 +105,7 @@ class Metric {
   void reset();
   // logits [N, C] float32 and labels [N] int64, copied into plugin-owned tensors.
   void update(const float* logits, const int64_t* labels, int64_t n, int64_t c);
+  void update(std::vector<float>&& logits, std::vector<int64_t>&& labels, int64_t n, int64_t c);  // no copy
   std::vector<std::pair<std::string, double>> compute();
   std::vector<MetricTable> tables();
   std::string headline() const;

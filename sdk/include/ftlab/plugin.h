@@ -17,7 +17,8 @@
  *     owned by that instance and valid until destroy(), unless said otherwise.
  *  6. Threading: the host calls entry/create/destroy from one thread. An
  *     instance gets one call at a time unless its factory sets
- *     FTL_CAP_THREAD_SAFE. Plugins never touch global RNGs or thread settings.
+ *     FTL_CAP_THREAD_SAFE; distinct instances may be called from different
+ *     threads at once. Plugins never touch global RNGs or thread settings.
  *  7. Each instance receives its own TOML table as text and must reject keys it
  *     does not know with FTL_ERR_CONFIG, naming the key in ftl_error.key.
  */
