@@ -2,6 +2,7 @@
 #include "analysis/sweep_report.hpp"
 
 #include "analysis/run_file.hpp"
+#include "analysis/significance.hpp"
 #include "analysis/svg.hpp"
 #include "util/error.hpp"
 
@@ -42,7 +43,8 @@ std::string sweep_report_html(const std::string& dir, std::string metric, const 
                   "h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}"
                   "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;"
                   "text-align:left}th{background:#f2f2f2}td.n{text-align:right}.row{display:flex;flex-wrap:wrap;"
-                  "gap:16px}svg.chart{font-size:11px}svg .title{font-size:13px;font-weight:600}svg .axis{font-size:"
+                  "gap:16px}pre{font-size:13px;background:#f7f7f7;padding:8px;white-space:pre-wrap}svg.chart{font-size:"
+                  "11px}svg .title{font-size:13px;font-weight:600}svg .axis{font-size:"
                   "12px}.note{color:#666;font-size:13px}</style></head><body>\n";
   o += "<h1>ftlab sweep report: " + html_escape(dir) + "</h1>\n<p class=\"note\">" + std::to_string(runs.size()) +
        " complete run(s); " + split + " metric <b>" + html_escape(metric) + "</b> (" +
@@ -79,13 +81,18 @@ std::string sweep_report_html(const std::string& dir, std::string metric, const 
          html_escape(std::filesystem::path(runs[i]->path).filename().string()) + "</td></tr>\n";
   }
   o += "</table>\n";
+  if (runs.size() >= 2) {  // the tests compare prints, between the two best runs
+    const auto sig = significance_best_two(runs[0]->path, runs[1]->path, metric, 1000);
+    o += "<h2>Best two runs: is the difference real?</h2>\n<pre>" +
+         html_escape(significance_text(sig, metric).substr(1)) + "</pre>\n";
+  }
   if (!skipped.empty()) {
     o += "<h2>Not compared</h2>\n<ul>";
     for (const RunInfo* r : skipped) o += "<li>" + html_escape(r->path) + ": " + html_escape(r->problem) + "</li>";
     o += "</ul>\n";
   }
-  o += "<p class=\"note\">Written by ftlab report. Significance between the best runs: ftlab compare " +
-       html_escape(dir) + ".</p>\n</body></html>\n";
+  o += "<p class=\"note\">Written by ftlab report. Groups over seeds, other metrics: ftlab compare " +
+       html_escape(dir) + " --group-by KEY.</p>\n</body></html>\n";
   return o;
 }
 

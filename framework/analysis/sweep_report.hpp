@@ -1,7 +1,9 @@
 // sweep_report.hpp - the page `ftlab report FOLDER` writes for a folder of
 // runs (a sweep): the runs sorted by a metric with the config keys that differ
 // between them, a chart of the metric against each of those keys (a dot per
-// run, a line through the mean per value) and the files that were skipped.
+// run, a line through the mean per value), McNemar's test and the paired
+// bootstrap between the best two (analysis/significance.hpp) and the files
+// that were skipped.
 // Self-contained HTML like report_html.hpp. Limits: keys whose value is
 // different in every run and not numeric (names, output paths) are listed in
 // the table but not charted; per-run pages are made with `ftlab report RUN.h5`.

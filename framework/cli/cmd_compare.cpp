@@ -1,17 +1,14 @@
 // cmd_compare.cpp - `ftlab compare FILE_OR_DIR... [--metric M] [--split S]
-// [--group-by KEY[,KEY]] [--csv]`: one row per run (or per group: mean,
-// sample standard deviation and count over the runs in it, e.g. over seeds),
-// the config keys that differ between runs as columns, sorted by the metric
-// (best first; lower is better for names ending in "loss"), then McNemar's
-// exact test and a paired bootstrap of the metric (scored by run A's own
-// metric plugin; analysis/bootstrap.hpp) between the two best runs on their
-// stored test logits (eval/test/final). Files that are incomplete, of another schema version or
-// not results files are listed as "not compared", never fatal.
-// Limits: the test needs both runs to have the same test examples (same
-// labels in the same order); otherwise it says so and is skipped.
-#include "analysis/bootstrap.hpp"
-#include "analysis/run_components.hpp"
+// [--group-by KEY[,KEY]] [--csv] [--bootstrap N]`: one row per run (or per
+// group: mean, sample standard deviation and count over the runs in it, e.g.
+// over seeds), the config keys that differ between runs as columns, sorted by
+// the metric (best first; lower is better for names ending in "loss"), then
+// McNemar's exact test and a paired bootstrap of the metric between the two
+// best runs on their stored test logits (analysis/significance.hpp, which
+// also states its limits). Files that are incomplete, of another schema
+// version or not results files are listed as "not compared", never fatal.
 #include "analysis/run_file.hpp"
+#include "analysis/significance.hpp"
 #include "analysis/stats.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
@@ -21,7 +18,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <memory>
 #include <set>
 #include <sstream>
 
@@ -71,14 +67,6 @@ std::string csv_field(const std::string& s) {
   return q + "\"";
 }
 
-constexpr uint64_t k_bootstrap_seed = 0;  // fixed: the same files give the same interval
-
-std::string num_g(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.4g", v);
-  return b;
-}
-
 std::string num(double v) {
   char b[32];
   std::snprintf(b, sizeof b, "%.4f", v);
@@ -111,107 +99,6 @@ void print_table(const std::vector<std::string>& header, const std::vector<std::
   };
   line(header);
   for (const auto& r : rows) line(r);
-}
-
-// McNemar between the best runs of the first two rows, on the stored test logits.
-// The paired bootstrap of `metric` between the two runs, scored by run A's
-// metric plugin on resampled stored test logits; one line when it cannot run.
-void print_bootstrap(const std::string& path_a, const analysis::Predictions& pa, const analysis::Predictions& pb,
-                     const std::string& metric, int64_t resamples, FILE* to) {
-  std::unique_ptr<analysis::RunComponents> rc;
-  std::string plugin;
-  try {
-    rc = analysis::run_components_load(path_a, "", {});
-    plugin = analysis::run_metric_create(*rc)->factory().factory->name;
-  } catch (const std::exception& e) {
-    std::fprintf(to, "\nno paired bootstrap: cannot rebuild the metric of %s: %s\n", path_a.c_str(), e.what());
-    return;
-  }
-  const int64_t n = pa.n, c = pa.c;
-  // One scorer per worker: its own metric instance; a resample's rows are
-  // gathered into buffers that move into the plugin's tensors.
-  auto make_score = [&]() -> analysis::PairScore {
-    std::shared_ptr<Metric> m = analysis::run_metric_create(*rc);
-    auto value_of = [m, n, c, &metric](const analysis::Predictions& p, const std::vector<int64_t>* idx) -> double {
-      m->reset();
-      std::vector<float> logits(static_cast<size_t>(n * c));  // [n, C]
-      std::vector<int64_t> labels(static_cast<size_t>(n));    // [n]
-      for (int64_t i = 0; i < n; ++i) {
-        const int64_t j = idx ? (*idx)[static_cast<size_t>(i)] : i;
-        std::copy_n(p.logits.data() + j * c, c, logits.data() + i * c);
-        labels[static_cast<size_t>(i)] = p.labels[static_cast<size_t>(j)];
-      }
-      m->update(std::move(logits), std::move(labels), n, c);
-      for (const auto& [name, v] : m->compute())
-        if (name == metric) return v;
-      throw Error("metric plugin '" + std::string(m->factory().factory->name) + "' does not compute '" + metric + "'");
-    };
-    return [value_of, &pa, &pb](const std::vector<int64_t>* idx) {
-      const double va = value_of(pa, idx);
-      return std::make_pair(va, value_of(pb, idx));
-    };
-  };
-  analysis::PairedBootstrap b;
-  try {
-    b = analysis::paired_bootstrap(n, resamples, k_bootstrap_seed, 0, make_score);
-  } catch (const std::exception& e) {
-    std::fprintf(to, "\nno paired bootstrap: %s\n", e.what());
-    return;
-  }
-  std::fprintf(to,
-               "\npaired bootstrap of %s on the same %lld test examples (%lld resamples, seed %llu, plugin '%s'):\n",
-               metric.c_str(), static_cast<long long>(n), static_cast<long long>(b.resamples),
-               static_cast<unsigned long long>(k_bootstrap_seed), plugin.c_str());
-  const std::string p =
-      b.p_value > 0 ? "p = " + num_g(b.p_value) : "p < " + num_g(1.0 / static_cast<double>(resamples));
-  std::fprintf(to, "  A %.4f, B %.4f, A - B = %+.4f, 95%% interval [%+.4f, %+.4f], %s\n", b.a, b.b, b.delta, b.low,
-               b.high, p.c_str());
-  if (b.low > 0 || b.high < 0)
-    std::fprintf(to, "  the interval excludes 0: A's %s is likely really %s than B's on data like this test set\n",
-                 metric.c_str(), b.delta > 0 ? "higher" : "lower");
-  else
-    std::fprintf(to, "  the interval includes 0: this test set cannot tell the two apart on %s\n", metric.c_str());
-}
-
-void print_significance(const Row& a, const Row& b, const std::string& metric, int64_t resamples, FILE* to) {
-  analysis::Predictions pa, pb;
-  try {
-    pa = analysis::predictions_read(a.best->path, "test", "final");
-    pb = analysis::predictions_read(b.best->path, "test", "final");
-  } catch (const Error& e) {
-    std::fprintf(to, "\nno significance test: %s\n", e.what());
-    return;
-  }
-  if (pa.n != pb.n || pa.c != pb.c || pa.labels != pb.labels) {
-    std::fprintf(to,
-                 "\nno significance test: the two best runs were tested on different examples (%lld vs %lld, "
-                 "or other labels); compare runs of the same task and test split\n",
-                 static_cast<long long>(pa.n), static_cast<long long>(pb.n));
-    return;
-  }
-  std::vector<uint8_t> ca(static_cast<size_t>(pa.n)), cb(static_cast<size_t>(pb.n));
-  for (int64_t i = 0; i < pa.n; ++i) {
-    ca[i] = analysis::argmax_row(pa.logits.data() + i * pa.c, pa.c) == pa.labels[i];
-    cb[i] = analysis::argmax_row(pb.logits.data() + i * pb.c, pb.c) == pb.labels[i];
-  }
-  const auto m = analysis::mcnemar_exact(ca, cb);
-  namespace fs = std::filesystem;
-  const std::string na = fs::path(a.best->path).filename().string(), nb = fs::path(b.best->path).filename().string();
-  std::fprintf(to, "\nMcNemar's exact test on %lld test examples, best two: A = %s, B = %s\n",
-               static_cast<long long>(pa.n), na.c_str(), nb.c_str());
-  std::fprintf(to, "  A right where B is wrong: %lld; B right where A is wrong: %lld; p = %.4g\n",
-               static_cast<long long>(m.only_a), static_cast<long long>(m.only_b), m.p_value);
-  if (m.only_a + m.only_b == 0)
-    std::fprintf(to, "  they are right on exactly the same test examples: no evidence of any difference in accuracy\n");
-  else if (m.p_value < 0.05)
-    std::fprintf(to,
-                 "  p < 0.05: the two disagree more one-sidedly than chance would explain; the difference in "
-                 "accuracy is likely real\n");
-  else
-    std::fprintf(to,
-                 "  p >= 0.05: the difference in accuracy could well be chance on this test set; more seeds or "
-                 "more test data are needed to tell them apart\n");
-  if (resamples > 0) print_bootstrap(a.best->path, pa, pb, metric, resamples, to);
 }
 
 int cmd_compare(int argc, char** argv) {
@@ -341,7 +228,10 @@ int cmd_compare(int argc, char** argv) {
     std::printf("%zu run(s), %s metric %s (%s is better)%s\n", usable.size(), split.c_str(), metric.c_str(),
                 lower_better ? "lower" : "higher", grouped ? "; mean and sample std over each group" : "");
   print_table(header, table, csv);
-  if (rows.size() >= 2) print_significance(rows[0], rows[1], metric, resamples, side);
+  if (rows.size() >= 2) {  // McNemar and the paired bootstrap between the best runs of the first two rows
+    const auto sig = analysis::significance_best_two(rows[0].best->path, rows[1].best->path, metric, resamples);
+    std::fputs(analysis::significance_text(sig, metric).c_str(), side);
+  }
   print_skipped();
   return 0;
 }

@@ -10,9 +10,11 @@ resamples, scored by scikit-learn); predict's probabilities (softmax of
 the logits `ftlab run` stored for the same test texts); report's per-class
 precision/recall/F1/support, confusion matrix, ECE and most confident errors
 (from the JSON block the page embeds), and that the page loads nothing
-from outside; the folder page of `ftlab report DIR` (charts per differing key). Run with /usr/bin/python3 (Debian's h5py, sklearn, scipy).
+from outside; the folder page of `ftlab report DIR` (charts per differing key, compare's
+tests between the best two). Run with /usr/bin/python3 (Debian's h5py, sklearn, scipy).
 """
 import csv
+from html import unescape as html_unescape
 import io
 import json
 import os
@@ -236,6 +238,12 @@ check(page.count("<tr><td class=\"n\">") == 3, "the folder page lists the 3 comp
 check("crashed.h5.partial: incomplete run" in page and "old-schema.h5: schema version 1" in page,
       "the folder page lists the skipped files")
 check(re.search(r'\b(src|href)\s*=', page) is None, "the folder page loads nothing from outside")
+# The page shows compare's tests between the best two, word for word.
+out, _ = run("compare", runs, "--metric", "accuracy")
+tests = out[out.index("McNemar's exact test"):out.index("not compared")].strip()
+shown = re.search(r"<pre>(.*?)</pre>", page, re.S)
+check(shown is not None and html_unescape(shown.group(1)).strip() == tests,
+      "the folder page shows compare's McNemar test and paired bootstrap")
 
 if failures:
     sys.exit(f"{len(failures)} check(s) failed")
