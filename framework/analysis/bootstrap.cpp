@@ -1,9 +1,10 @@
 // bootstrap.cpp - the paired bootstrap (see bootstrap.hpp).
 #include "analysis/bootstrap.hpp"
 
+#include "util/parallel.hpp"
+
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <thread>
 
 namespace ftl::analysis {
@@ -52,27 +53,16 @@ PairedBootstrap paired_bootstrap(int64_t n, int64_t resamples, uint64_t seed, in
   std::vector<PairScore> scorers{first};
   for (int t = 1; t < threads; ++t) scorers.push_back(make_score());
   std::vector<double> deltas(static_cast<size_t>(resamples));  // [resamples], in resample order
-  std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
-  auto work = [&](int t) {
-    try {
-      const int64_t begin = resamples * t / threads, end = resamples * (t + 1) / threads;
-      ResampleStream stream = ResampleStream::at(seed, n, begin);
-      std::vector<int64_t> idx;
-      for (int64_t k = begin; k < end; ++k) {
-        stream.draw(n, &idx);
-        const auto s = scorers[static_cast<size_t>(t)](&idx);
-        deltas[static_cast<size_t>(k)] = s.first - s.second;
-      }
-    } catch (...) {
-      errors[static_cast<size_t>(t)] = std::current_exception();
+  parallel_run(threads, [&](int t) {
+    const int64_t begin = resamples * t / threads, end = resamples * (t + 1) / threads;
+    ResampleStream stream = ResampleStream::at(seed, n, begin);
+    std::vector<int64_t> idx;
+    for (int64_t k = begin; k < end; ++k) {
+      stream.draw(n, &idx);
+      const auto s = scorers[static_cast<size_t>(t)](&idx);
+      deltas[static_cast<size_t>(k)] = s.first - s.second;
     }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  });
   int64_t at_most_zero = 0, at_least_zero = 0;
   for (double d : deltas) {
     at_most_zero += d <= 0;

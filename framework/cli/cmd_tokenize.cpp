@@ -12,13 +12,13 @@
 #include "plugins/components.hpp"
 #include "plugins/registry.hpp"
 #include "util/error.hpp"
+#include "util/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <exception>
 #include <filesystem>
 #include <memory>
 #include <sstream>
@@ -140,8 +140,7 @@ int cmd_tokenize(int argc, char** argv) {
   double best_s = 0, first_s = 0;
   for (int r = 0; r < repeat; ++r) {
     std::atomic<size_t> next{0};
-    std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
-    auto work = [&](int w) {
+    auto work = [&](int) {
       try {
         std::string s;
         for (size_t c; (c = next.fetch_add(1)) < n_chunks;) {
@@ -161,18 +160,13 @@ int cmd_tokenize(int argc, char** argv) {
           chunk_tokens[c] = count;
         }
       } catch (...) {
-        errors[static_cast<size_t>(w)] = std::current_exception();
         next = n_chunks;  // stop the others early
+        throw;
       }
     };
     const auto t0 = Clock::now();
-    std::vector<std::thread> pool;
-    for (int w = 1; w < threads; ++w) pool.emplace_back(work, w);
-    work(0);
-    for (auto& th : pool) th.join();
+    parallel_run(threads, work);
     const double s = seconds_since(t0);
-    for (auto& e : errors)
-      if (e) std::rethrow_exception(e);
     if (r == 0) first_s = s;
     best_s = r == 0 ? s : std::min(best_s, s);
   }
