@@ -35,7 +35,10 @@ function(_ftlab_import_torch)
     INTERFACE_INCLUDE_DIRECTORIES "${TORCH_INCLUDE_DIRS}"
     INTERFACE_SYSTEM_INCLUDE_DIRECTORIES "${TORCH_INCLUDE_DIRS}"
     INTERFACE_LINK_LIBRARIES "${TORCH_LIBRARIES}"
-    INTERFACE_COMPILE_OPTIONS "${_flags}")
+    INTERFACE_COMPILE_OPTIONS "${_flags}"
+    # pip's LibTorch exports a broken copy of std::filesystem (pytorch/pytorch#133437):
+    # libstdc++ first among the needed libraries keeps the system's (as the host does)
+    INTERFACE_LINK_OPTIONS "LINKER:--push-state,--no-as-needed,-lstdc++,--pop-state")
 endfunction()
 
 function(ftlab_add_plugin NAME)
