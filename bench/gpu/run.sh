@@ -19,6 +19,9 @@
 #
 #   bash bench/gpu/run.sh all       # build, check, golden fixtures, export check, (b), (c), (a): ~5 min on an H100
 #   bash bench/gpu/run.sh extra     # ablation, fp16, 3-epoch recipe: ~6 min (reuses build-gpu when warm)
+#   bash bench/gpu/run.sh checks    # what CUDA-everywhere left for a GPU: the libstdc++ binding, cuda_check,
+#                                   # fp16 loss scaling, kill + --resume on CUDA, the 3-epoch recipe with
+#                                   # its results file checked by h5py and scikit-learn: ~8 min, no Trainer
 set -u
 PHASE=${1:-all}
 OUT=${OUT:-/tmp/gpu-out}
@@ -40,7 +43,7 @@ EXP=bench/gpu/emoji.toml
 ftl() { # ftl NAME ARGS...: one ftlab run with the kit's libraries; log in $L/NAME.log
   local name=$1
   shift
-  (. /tmp/gpukit/gpukit-env.sh && timeout 240 build-gpu/ftlab run $EXP --output build-gpu/runs/$name.h5 "$@") \
+  (. /tmp/gpukit/gpukit-env.sh && timeout ${FTL_TIMEOUT:-240} build-gpu/ftlab run $EXP --output build-gpu/runs/$name.h5 "$@") \
     >$L/$name.log 2>&1
   stamp "ftlab $name: rc $? | $(grep -E 'epoch [0-9]+ done|^validation' $L/$name.log | cut -c1-110 | tr '\n' '|')"
 }
@@ -71,7 +74,7 @@ if [ "$PHASE" = all ]; then
     timeout 120 python3 tests/hf/check_transformers_export.py .gpu/work-export >$L/export_check.log 2>&1
     stamp "transformers loads ftlab's export: rc $? | $(tail -1 $L/export_check.log | cut -c1-200)"
   fi
-elif [ ! -f $INIT/model.safetensors ]; then # the same initial weights (b) saves: seed 42, same config
+elif [ "$PHASE" = extra ] && [ ! -f $INIT/model.safetensors ]; then # the same initial weights (b) saves
   timeout 150 $HFB --save-init $INIT trainer-bench --vocab-dir $VOC --data $DATA --out $L/hf_init \
     --max-steps 1 >$L/hf_init.log 2>&1
   stamp "initial weights: rc $?"
@@ -93,7 +96,38 @@ if [ "$PHASE" = all ]; then
     --dynamic-padding >$L/hf_b.log 2>&1
   stamp "HF (b): rc $? | $(tail -1 $L/hf_b.log | cut -c1-220)"
 fi
-if [ "$RC" = 0 ]; then
+if [ "$PHASE" = checks ] && [ "$RC" = 0 ]; then
+  EXP=bench/gpu/emoji_scratch.toml # distilroberta-base sizes, seeded random init: no Trainer needed
+  CHK="python3 bench/gpu/check_runs.py"
+  printf '#!/bin/sh\nexec env -u LD_LIBRARY_PATH python3 "$@"\n' >/tmp/py-nokit && chmod +x /tmp/py-nokit # h5py without the kit's libs
+  (. /tmp/gpukit/gpukit-env.sh && FTLAB_PLUGIN_PATH=build-gpu/plugins bash tests/cli/libstdcxx_binding.sh \
+    build-gpu/ftlab) >$L/binding.log 2>&1
+  stamp "std::filesystem binding: rc $? | $(tail -1 $L/binding.log | cut -c1-160)"
+  # fp16 with dynamic loss scaling: 4,000 tweets (250 steps), every step logged
+  ftl fp16 --set dataset.max_train=4000 --set dataset.max_test=64 --set 'train.eval_strategy="no"' \
+    --set 'train.precision="fp16"' --set train.log_every=1
+  $CHK fp16 build-gpu/runs/fp16.h5 >$L/fp16_check.log 2>&1
+  stamp "fp16 checks: rc $? | $(grep -c '^ok' $L/fp16_check.log) ok, $(grep FAIL $L/fp16_check.log | tr '\n' '|')"
+  # kill -9 and --resume on CUDA (the CTest script; 12 epochs so that the kill lands mid-run):
+  # bit for bit first, then within 1e-3 if CUDA's atomics made it differ
+  for tol in 0 1e-3; do
+    (. /tmp/gpukit/gpukit-env.sh && FTLAB_PLUGIN_PATH=build-gpu/plugins RESUME_RTOL=$tol PYTHON=/tmp/py-nokit \
+      timeout 200 bash tests/resume/kill_resume.sh build-gpu/ftlab experiments/quickstart.toml /tmp/kill-resume \
+      --set 'experiment.device="cuda"' --set train.epochs=12) >$L/resume_$tol.log 2>&1
+    rc=$?
+    stamp "kill + resume on CUDA, rtol $tol: rc $rc | $(grep -E '^(ok|FAIL)' $L/resume_$tol.log | tr '\n' '|' | cut -c1-300)"
+    [ $rc = 0 ] && break
+  done
+  # the notebook recipe, the run that crashed on the H100: 3 epochs of emoji, a checkpoint and an
+  # evaluation each epoch, save_total_limit 1, best model at the end, results file checked
+  FTL_TIMEOUT=420 ftl recipe3 --set train.epochs=3 --set 'train.save_strategy="epoch"' --set train.save_total_limit=1 \
+    --set train.load_best_model_at_end=true --set 'train.metric_for_best_model="accuracy"'
+  $CHK recipe build-gpu/runs/recipe3.h5 >$L/recipe_check.log 2>&1
+  stamp "recipe checks: rc $? | $(grep -c '^ok' $L/recipe_check.log) ok, $(grep FAIL $L/recipe_check.log | tr '\n' '|')"
+  python3 tests/python/check_results.py build-gpu/runs/recipe3.h5 >$L/recipe_sklearn.log 2>&1
+  stamp "recipe results vs h5py + scikit-learn: rc $? | $(tail -1 $L/recipe_sklearn.log | cut -c1-200)"
+fi
+if [ "$RC" = 0 ] && [ "$PHASE" != checks ]; then
   (. /tmp/gpukit/gpukit-env.sh && build-gpu/ftlab validate $EXP) >$L/validate.log 2>&1 ||
     { EXP=bench/gpu/emoji_scratch.toml; stamp "saved weights do not load ($(tail -1 $L/validate.log)); random init"; }
 fi
