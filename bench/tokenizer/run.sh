@@ -1,7 +1,9 @@
 #!/bin/bash
-# run.sh [BUILD_DIR] [SHARED_DIR] [PEERS_DIR] - tokenizer throughput and load
+# run.sh [BUILD_DIR] [SHARED_DIR] - tokenizer throughput and load
 # time: `ftlab tokenize` (bpe on roberta-base, wordpiece on bert-base-uncased)
-# against Hugging Face's Rust tokenizers through its npm binding, on the same
+# against Hugging Face's Rust tokenizers through its Python binding
+# (../shared/peers/encode.py with the pinned tokenizers of .venv/, made by
+# scripts/setup-pip.sh when missing; PEER_PYTHON overrides), on the same
 # machine in the same run, on `gen_tweets.py 50000 1234`. Single-thread
 # figures pin both to CPU 0 (taskset -c 0, RAYON_NUM_THREADS=1); "all cores"
 # runs ftlab with --threads $(nproc). Each figure is the best of REPEAT passes
@@ -12,11 +14,11 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 build="${1:-$repo/build}"
 shared="${2:-$repo/../shared}"
-peers="${3:-/tmp/tokenizer-peers}"
+py="${PEER_PYTHON:-$repo/.venv/bin/python}"
 repeat="${REPEAT:-5}"
 ftlab="$build/ftlab"
 [ -x "$ftlab" ] || { echo "run.sh: build ftlab first ($ftlab missing)" >&2; exit 1; }
-[ -f "$peers/encode.js" ] || bash "$shared/peers/setup.sh" "$peers"
+[ -x "$py" ] || "$repo/scripts/setup-pip.sh"
 export FTLAB_PLUGIN_PATH="$build/plugins"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -30,8 +32,15 @@ for spec in roberta:roberta-base bert-base-uncased:bert-base-uncased; do
   # ftlab reads the canonical files (vocab.json + merges.txt / vocab.txt); copy them alone
   mkdir -p "$tmp/$peer"
   for f in vocab.json merges.txt vocab.txt; do [ -f "$dir/$f" ] && cp "$dir/$f" "$tmp/$peer/"; done
-  RAYON_NUM_THREADS=1 taskset -c 0 node "$peers/encode.js" --tokenizer "$peer" --repeat "$repeat" \
+  RAYON_NUM_THREADS=1 taskset -c 0 "$py" "$shared/peers/encode.py" --tokenizer "$peer" --repeat "$repeat" \
     "$tmp/in.txt" "$tmp/peer.$peer.ids" 2> "$tmp/peer.$peer.log"
+  # the peer's load: Tokenizer.from_file on its tokenizer.json, median of 7
+  RAYON_NUM_THREADS=1 taskset -c 0 "$py" -c 'import statistics, sys, time
+from tokenizers import Tokenizer
+ts = []
+for _ in range(7):
+    t = time.perf_counter(); Tokenizer.from_file(sys.argv[1]); ts.append(time.perf_counter() - t)
+print(f"load_s={statistics.median(ts):.4f}")' "$dir/tokenizer.json" >> "$tmp/peer.$peer.log"
   taskset -c 0 "$ftlab" tokenize --tokenizer "$tmp/$peer" --threads 1 --repeat "$repeat" --stats \
     < "$tmp/in.txt" > "$tmp/ours.$peer.ids" 2> "$tmp/one.$peer.log"
   "$ftlab" tokenize --tokenizer "$tmp/$peer" --threads "$ncpu" --repeat "$repeat" --stats \
@@ -64,11 +73,13 @@ out="$repo/bench/results/tokenizer.md"
   echo "Load average while it ran: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs share the machine; wall times include waiting for a CPU)."
   echo "Machine: $(lscpu | sed -n 's/^Model name: *//p'), $ncpu CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME")."
   echo "Input: \`gen_tweets.py 50000 1234\` (50,000 tweet-like lines, $(wc -c < "$tmp/in.txt") bytes), no special tokens."
-  echo "Peer: Hugging Face \`tokenizers\` (Rust) 0.23.2 through its official npm binding, node $(node --version),"
-  echo "\`RAYON_NUM_THREADS=1 taskset -c 0\`, encodeBatch in chunks of 1,024 lines; its figure **includes the"
-  echo "Node binding's overhead** (one JS result object per line), so it understates the Rust core's own speed."
+  echo "Peer: Hugging Face \`tokenizers\` (Rust) $("$py" -c 'import tokenizers; print(tokenizers.__version__)') through its official Python binding ($("$py" --version)),"
+  echo "\`RAYON_NUM_THREADS=1 taskset -c 0\`, encode_batch in chunks of 1,024 lines; its figure **includes the"
+  echo "binding's overhead** (one Python Encoding object per line), so it understates the Rust core's own speed."
+  echo "Peer load: \`Tokenizer.from_file\` on the same vocabulary's tokenizer.json, median of 7, in-process."
   echo "ftlab: \`ftlab tokenize\` (plugins bpe / wordpiece), \`taskset -c 0 --threads 1\`; figures include"
-  echo "formatting the ids as text. Best of $repeat passes for both (word caches warm after the first pass);"
+  echo "formatting the ids as text. ftlab: best of $repeat passes; peer: the mean of its $repeat passes (encode.py times"
+  echo "them together; its caches are warm after the first pass too);"
   echo "\"first pass\" is ftlab's first pass with a cold word cache."
   echo
   echo "| tokenizer | tokens | peer, 1 thread (tokens/s) | ftlab, 1 thread (ratio to peer) | ftlab first pass, 1 thread | ftlab, all cores | same ids | ftlab load (median of 7) | peer load |"
@@ -79,6 +90,5 @@ out="$repo/bench/results/tokenizer.md"
   echo "or vocab.txt (30,522 tokens) and building the tables; the target is under 100 ms for a 50k vocabulary."
   echo "CPU is the loading thread's CPU time (CLOCK_THREAD_CPUTIME_ID), which does not count time spent waiting"
   echo "for a CPU on a busy machine; wall is what a user waits."
-  echo "The peer's load figure is Tokenizer.fromFile on tokenizer.json, for reference."
 } > "$out"
 cat "$out"
