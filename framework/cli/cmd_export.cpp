@@ -7,9 +7,13 @@
 // parameter names and shapes; header padded to 8 bytes, {"format":"pt"}) and
 // the tokenizer files found in the folders the run's [tokenizer] table names.
 // The host knows no architecture: it never looks at the plugin name.
-// Limits: relative paths in the stored experiment resolve against the stored
-// experiment file's folder (or --base-dir); a checkpoint the run started from
-// must still exist there (the plugin rereads its config.json).
+// Everything is written into a staging folder next to DIR and moved into DIR
+// only when complete, so a failed export leaves no folder that looks whole;
+// an export without the tokenizer files a loader needs fails.
+// Limits: relative paths in the stored experiment resolve against the folder
+// the run resolved them against (stored as config/base_dir; or --base-dir); a
+// checkpoint the run started from must still exist there (the plugin rereads
+// its config.json).
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "plugins/registry.hpp"
@@ -23,6 +27,7 @@
 #include <toml++/toml.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -49,6 +54,54 @@ std::string resolve(const std::string& base, const std::string& p) {
 std::string attr_or(hid_t obj, const char* name) {
   return H5Aexists(obj, name) > 0 ? h5::read_attr_string(obj, name) : std::string();
 }
+
+// The folder relative paths of the stored experiment resolve against: --base-dir, else the
+// run's own (config/base_dir), else the stored experiment file's folder.
+std::string export_base_dir(const po::variables_map& vm, hid_t cfg, const std::string& experiment_path) {
+  if (vm.count("base-dir")) {
+    const std::string b = fs::absolute(vm["base-dir"].as<std::string>()).string();
+    std::error_code ec;
+    if (!fs::is_directory(b, ec)) throw Error("--base-dir " + b + ": not a folder");
+    return b;
+  }
+  const std::string stored = attr_or(cfg, "base_dir");
+  if (!stored.empty()) return stored;
+  return fs::absolute(experiment_path).parent_path().string();
+}
+
+// A folder written under a temporary name beside DIR and moved into DIR by publish();
+// removed if publish() is never reached.
+struct StagedFolder {
+  std::string final_dir, dir;
+  explicit StagedFolder(std::string out)
+      : final_dir(std::move(out)), dir(final_dir + ".ftlab-export-" + std::to_string(::getpid())) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    fs::create_directories(dir, ec);
+    if (ec) throw Error(dir + ": cannot create the export folder (" + ec.message() + ")");
+  }
+  ~StagedFolder() {
+    std::error_code ec;
+    if (!dir.empty()) fs::remove_all(dir, ec);
+  }
+  // A new DIR is one rename; into an existing DIR each file is renamed over its old copy.
+  void publish() {
+    std::error_code ec;
+    if (!fs::exists(final_dir, ec)) {
+      fs::rename(dir, final_dir, ec);
+      if (ec) throw Error(final_dir + ": cannot move the export into place (" + ec.message() + ")");
+      dir.clear();
+      return;
+    }
+    if (!fs::is_directory(final_dir, ec)) throw Error("--out " + final_dir + ": exists and is not a folder");
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      fs::rename(entry.path(), fs::path(final_dir) / entry.path().filename(), ec);
+      if (ec)
+        throw Error(final_dir + ": cannot move " + entry.path().filename().string() + " into place (" + ec.message() +
+                    ")");
+    }
+  }
+};
 
 // Copies the tokenizer files of every folder (or file) a [tokenizer] string value names.
 std::vector<std::string> copy_tokenizer_files(const toml::table* tok, const std::string& base, const std::string& out) {
@@ -102,8 +155,7 @@ int cmd_export(int argc, char** argv) {
   h5::Handle cfg = h5::open_group(root, schema::k_config);
   const std::string experiment_toml = h5::read_attr_string(cfg.id(), "experiment_toml");
   const std::string experiment_path = attr_or(cfg.id(), "experiment_path");
-  const std::string base = p.vm.count("base-dir") ? fs::absolute(p.vm["base-dir"].as<std::string>()).string()
-                                                  : fs::absolute(experiment_path).parent_path().string();
+  const std::string base = export_base_dir(p.vm, cfg.id(), experiment_path);
   std::vector<std::string> labels;
   if (h5::exists(root, schema::k_data)) {
     h5::Handle d = h5::open_group(root, schema::k_data);
@@ -128,10 +180,11 @@ int cmd_export(int argc, char** argv) {
       if (auto s = n.value_exact<std::string>()) dirs.push_back(resolve(base, *s));
   Registry registry;
   registry.load_dirs(Registry::search_path(dirs));
-  fs::create_directories(out);
+  StagedFolder staged(out);
+  const std::string& dir = staged.dir;  // everything below writes here; publish() moves it to out
   toml::table t = *model_table;
   t.erase("plugin");
-  t.insert_or_assign("export_dir", out);
+  t.insert_or_assign("export_dir", dir);
   std::ostringstream ss;
   ss << t;
   ComponentSpec spec;
@@ -140,7 +193,7 @@ int cmd_export(int argc, char** argv) {
   spec.where = path + ": [model]";
   spec.threads = 1;
   Model model(registry.find(FTL_KIND_MODEL, plugin), spec);
-  const std::string config_path = out + "/config.json";
+  const std::string config_path = dir + "/config.json";
   std::ifstream cin(config_path);
   if (!cin)
     throw Error("the '" + plugin + "' model plugin wrote no " + config_path +
@@ -171,7 +224,7 @@ int cmd_export(int argc, char** argv) {
   if (stored != model.params().size())
     throw Error(path + ": model/weights holds " + std::to_string(stored) + " tensors but the model has " +
                 std::to_string(model.params().size()));
-  safetensors::write_file(out + "/model.safetensors", std::move(tensors), {{"format", "pt"}});
+  safetensors::write_file(dir + "/model.safetensors", std::move(tensors), {{"format", "pt"}});
 
   // ---- labels into config.json
   if (!labels.empty()) {
@@ -188,11 +241,15 @@ int cmd_export(int argc, char** argv) {
   cout.close();
   if (!cout) throw Error(config_path + ": cannot write");
 
-  auto copied = copy_tokenizer_files(doc["tokenizer"].as_table(), base, out);
+  auto copied = copy_tokenizer_files(doc["tokenizer"].as_table(), base, dir);
+  if (copied.empty())
+    throw Error(path + ": no tokenizer files (vocab.json, vocab.txt, tokenizer.json, ...) in the folders its " +
+                "[tokenizer] table names, resolved against " + base +
+                "; a loader needs them: give --base-dir the folder the experiment's relative paths start from");
   // The run's truncation length travels as tokenizer_config.json's model_max_length
   // (what transformers' tokenizers and `ftlab predict --model` read).
   if (auto max_length = doc["tokenizer"]["max_length"].value<int64_t>()) {
-    const std::string tc_path = out + "/tokenizer_config.json";
+    const std::string tc_path = dir + "/tokenizer_config.json";
     nlohmann::ordered_json tc = nlohmann::ordered_json::object();
     if (std::ifstream in(tc_path); in) {
       tc = nlohmann::ordered_json::parse(in, nullptr, /*allow_exceptions=*/false);
@@ -207,11 +264,11 @@ int cmd_export(int argc, char** argv) {
     if (std::find(copied.begin(), copied.end(), "tokenizer_config.json") == copied.end())
       copied.push_back("tokenizer_config.json");
   }
+  staged.publish();
   std::string files;
   for (const auto& c : copied) files += " " + c;
-  std::fprintf(
-      stderr, "exported %zu tensors, %zu labels%s%s\n", model.params().size(), labels.size(),
-      copied.empty() ? "; no tokenizer files found in the [tokenizer] folders" : "; tokenizer:", files.c_str());
+  std::fprintf(stderr, "exported %zu tensors, %zu labels; tokenizer:%s\n", model.params().size(), labels.size(),
+               files.c_str());
   std::printf("%s\n", out.c_str());
   return 0;
 }

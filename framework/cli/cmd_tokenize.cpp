@@ -9,6 +9,7 @@
 // truncated. --stats prints load time (wall and CPU) and throughput to stderr.
 #include "cli/command.hpp"
 #include "cli/options.hpp"
+#include "config/experiment.hpp"
 #include "plugins/components.hpp"
 #include "plugins/registry.hpp"
 #include "util/error.hpp"
@@ -103,9 +104,10 @@ int cmd_tokenize(int argc, char** argv) {
   const bool special = p.vm["special"].as<bool>();
   const bool stats = p.vm["stats"].as<bool>();
   const int repeat = p.vm["repeat"].as<int>();
-  if (repeat < 1) throw Error("tokenize: --repeat must be at least 1");
+  if (repeat < 1 || repeat > 1000000) throw Error("tokenize: --repeat must be between 1 and 1000000");
   int threads = get_or(p.vm, "threads", static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-  if (threads < 1) throw Error("tokenize: --threads must be at least 1");
+  if (threads < 1 || threads > k_max_threads)
+    throw Error("tokenize: --threads must be between 1 and " + std::to_string(k_max_threads));
 
   toml::table t{{"path", dir}};
   uint32_t flags = special ? FTL_ENCODE_ADD_SPECIAL : 0u;

@@ -3,6 +3,7 @@
 
 #include "util/error.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -147,6 +148,33 @@ void check(bool ok, const Experiment& e, const std::string& key, const std::stri
   if (!ok) throw Error(e.where(key) + " " + what);
 }
 
+// Upper bounds on sizes and counts, so that step arithmetic (epochs x steps per epoch,
+// batch x accumulation) stays far from int64 overflow and a typo such as 2^63 is an
+// error at validate time instead of "0 steps" or a division by zero after loading.
+void check_train_bounds(const Experiment& e) {
+  const TrainConfig& tc = e.train;
+  const std::pair<const char*, std::pair<int64_t, int64_t>> counts[] = {
+      {"epochs", {tc.epochs, k_max_epochs}},
+      {"batch_size", {tc.batch_size, k_max_batch}},
+      {"eval_batch_size", {tc.eval_batch_size, k_max_batch}},
+      {"gradient_accumulation_steps", {tc.gradient_accumulation_steps, k_max_batch}},
+      {"log_every", {tc.log_every, k_max_steps}},
+      {"eval_steps", {tc.eval_steps, k_max_steps}},
+      {"save_steps", {tc.save_steps, k_max_steps}},
+      {"warmup_steps", {tc.warmup_steps, k_max_steps}},
+      {"save_total_limit", {tc.save_total_limit, k_max_epochs}},
+      {"early_stopping_patience", {tc.early_stopping_patience, k_max_epochs}}};
+  for (const auto& [key, vm] : counts)
+    check(vm.first <= vm.second, e, std::string("train.") + key, "must be at most " + std::to_string(vm.second));
+  const std::pair<const char*, double> reals[] = {{"learning_rate", tc.learning_rate},
+                                                  {"weight_decay", tc.weight_decay},
+                                                  {"adam_epsilon", tc.adam_epsilon},
+                                                  {"max_grad_norm", tc.max_grad_norm},
+                                                  {"early_stopping_threshold", tc.early_stopping_threshold}};
+  for (const auto& [key, v] : reals) check(std::isfinite(v), e, std::string("train.") + key, "must be finite");
+  for (double w : tc.class_weights) check(std::isfinite(w), e, "train.class_weights", "weights must be finite");
+}
+
 }  // namespace
 
 std::string Experiment::where(const std::string& dotted_key) const {
@@ -249,7 +277,8 @@ void finish_experiment(Experiment& e) {
         "must be non-empty and contain no '/'");
   check(e.device == "cpu" || e.device == "cuda" || e.device.rfind("cuda:", 0) == 0, e, "experiment.device",
         "must be \"cpu\", \"cuda\" or \"cuda:N\"");
-  check(e.threads >= 0, e, "experiment.threads", "must be 0 (all cores) or positive");
+  check(e.threads >= 0 && e.threads <= k_max_threads, e, "experiment.threads",
+        "must be 0 (all cores) or a count of threads up to " + std::to_string(k_max_threads));
 
   Reader t(e, "train");
   TrainConfig& tc = e.train;
@@ -340,6 +369,7 @@ void finish_experiment(Experiment& e) {
   check(tc.precision == "auto" || tc.precision == "fp32" || e.device != "cpu", e, "train.precision",
         "bf16/fp16 autocast is for CUDA; on CPU ftlab trains in fp32 (remove the key or set device = \"cuda\")");
 
+  check_train_bounds(e);
   for (const char* c : k_components) (void)e.plugin_name(c);
 }
 }  // namespace

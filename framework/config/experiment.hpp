@@ -13,6 +13,13 @@
 
 namespace ftl {
 
+// Upper bounds validate enforces on host sizes and counts (a typo such as 2^63
+// is an error, never an overflowing step count or a thread storm).
+constexpr int64_t k_max_threads = 1024;            // experiment.threads, ftlab tokenize --threads
+constexpr int64_t k_max_epochs = 1000000;          // also save_total_limit, early_stopping_patience
+constexpr int64_t k_max_batch = int64_t{1} << 20;  // batch sizes and gradient accumulation
+constexpr int64_t k_max_steps = 1000000000000;     // step counts: log_every, eval/save/warmup steps
+
 struct TrainConfig {
   int64_t epochs = 3;
   int64_t batch_size = 16;

@@ -3,9 +3,16 @@
 // worker threw (by worker index). The caller splits the work by index; there
 // is no pool: threads live for one call. Used by tokenizing (data/encode.cpp,
 // `ftlab tokenize`) and the bootstrap (analysis/bootstrap.cpp).
+// A thread the system refuses to start (too many threads, no memory) ends the
+// call with an Error after the started ones are joined: workers must not
+// depend on every other index having run.
 #pragma once
 
+#include "util/error.hpp"
+
 #include <exception>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -23,9 +30,18 @@ void parallel_run(int threads, Work&& work) {
     }
   };
   std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(guarded, t);
-  guarded(0);
+  std::string refused;
+  for (int t = 1; t < threads && refused.empty(); ++t) {
+    try {
+      pool.emplace_back(guarded, t);
+    } catch (const std::system_error& e) {
+      refused = "cannot start worker thread " + std::to_string(t + 1) + " of " + std::to_string(threads) + " (" +
+                e.what() + "); use fewer threads";
+    }
+  }
+  if (refused.empty()) guarded(0);
   for (auto& th : pool) th.join();
+  if (!refused.empty()) throw Error(refused);
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
 }
