@@ -2,6 +2,7 @@
 #include "analysis/run_file.hpp"
 
 #include "results/h5.hpp"
+#include "results/records.hpp"
 #include "results/schema.hpp"
 #include "util/error.hpp"
 
@@ -209,10 +210,10 @@ Predictions predictions_read(const std::string& path, const std::string& split, 
   std::vector<int64_t> shape;
   p.logits = h5::read<float>(grp.id(), "logits", &shape);
   p.labels = h5::read<int64_t>(grp.id(), "labels");
-  if (shape.size() != 2 || static_cast<int64_t>(p.labels.size()) != shape[0])
-    throw Error(path + ": " + g + "/logits is not [N, C] with N = len(labels)");
+  check_predictions(path + ": " + g, shape, p.labels);
   p.n = shape[0];
   p.c = shape[1];
+  check_finite_logits(path + ": " + g, p.logits, p.c);
   return p;
 }
 

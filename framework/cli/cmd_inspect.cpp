@@ -103,7 +103,7 @@ int cmd_inspect(int argc, char** argv) {
     std::vector<EvalRecord> evals;
     for (const auto& tag : h5::children(root, std::string(schema::k_eval) + "/" + split)) {
       h5::Handle g = h5::open_group(root, std::string(schema::k_eval) + "/" + split + "/" + tag);
-      evals.push_back(read_eval(g.id()));
+      evals.push_back(read_eval(g.id(), path + ": " + std::string(schema::k_eval) + "/" + split + "/" + tag));
     }
     std::sort(evals.begin(), evals.end(), [](const auto& a, const auto& b) { return a.step < b.step; });
     if (evals.empty()) continue;

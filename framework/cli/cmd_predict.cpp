@@ -12,6 +12,7 @@
 #include "analysis/stats.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
+#include "util/atomic_file.hpp"
 #include "util/error.hpp"
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,7 @@
 #include <fstream>
 #include <iostream>
 #include <numeric>
+#include <sstream>
 
 namespace ftl::cli {
 
@@ -89,13 +91,10 @@ int cmd_predict(int argc, char** argv) {
   const int64_t table_k = p.vm["top-k"].defaulted() ? 1 : std::min(top_k, c);  // labels per table row
   size_t width = 0;                                                            // label column: the longest name
   for (const auto& n : names) width = std::max(width, n.size());
-  std::ofstream file;
-  std::ostream* out = &std::cout;
-  if (jsonl && p.vm["output"].as<std::string>() != "-") {
-    file.open(p.vm["output"].as<std::string>(), std::ios::binary);
-    if (!file) throw Error(p.vm["output"].as<std::string>() + ": cannot write the --output file; check the folder");
-    out = &file;
-  }
+  // --output FILE is written whole at the end (write_file_atomic); "-" streams to stdout.
+  const bool to_file = jsonl && p.vm["output"].as<std::string>() != "-";
+  std::ostringstream file;
+  std::ostream* out = to_file ? static_cast<std::ostream*>(&file) : &std::cout;
   for (size_t i = 0; i < texts.size(); ++i) {
     const auto prob = analysis::softmax_row(logits.data() + static_cast<int64_t>(i) * c, c);  // [C]
     std::vector<int64_t> order(static_cast<size_t>(c));
@@ -117,8 +116,8 @@ int cmd_predict(int argc, char** argv) {
       j["top_k"].push_back({{"label", names[order[k]]}, {"probability", prob[order[k]]}});
     *out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
-  if (file.is_open() && !file) throw Error(p.vm["output"].as<std::string>() + ": write failed (disk full?)");
-  if (jsonl && file.is_open())
+  if (to_file) write_file_atomic(p.vm["output"].as<std::string>(), file.str());
+  if (to_file)
     std::fprintf(stderr, "predictions: %s (%zu texts)\n", p.vm["output"].as<std::string>().c_str(), texts.size());
   return 0;
 }

@@ -20,6 +20,7 @@
 #include "results/h5.hpp"
 #include "results/records.hpp"
 #include "results/schema.hpp"
+#include "util/atomic_file.hpp"
 #include "util/error.hpp"
 
 #include <algorithm>
@@ -70,14 +71,14 @@ EvalRecord read_predictions(hid_t root, const std::string& path, std::string* sp
   if (h5::exists(root, test)) {
     *split = "test";
     h5::Handle g = h5::open_group(root, test);
-    return read_eval(g.id());
+    return read_eval(g.id(), path + ": " + test);
   }
   const std::string vdir = std::string(schema::k_eval) + "/validation";
   std::vector<EvalRecord> evals;
   if (h5::exists(root, vdir))
     for (const auto& tag : h5::children(root, vdir)) {
       h5::Handle g = h5::open_group(root, vdir + "/" + tag);
-      evals.push_back(read_eval(g.id()));
+      evals.push_back(read_eval(g.id(), path + ": " + vdir + "/" + tag));
     }
   if (evals.empty()) throw Error(path + ": no stored predictions (eval/test/final or eval/validation/*) to report on");
   *split = "validation";
@@ -102,8 +103,7 @@ int cmd_report(int argc, char** argv) {
     if (out.empty()) out = (std::filesystem::path(path) / "report.html").string();
     const std::string html =
         analysis::sweep_report_html(path, get_or(p.vm, "metric", std::string()), p.vm["split"].as<std::string>());
-    std::ofstream o(out, std::ios::binary);
-    if (!o || !(o << html)) throw Error(out + ": cannot write the report; check that the folder exists");
+    write_file_atomic(out, html);
     std::printf("report: %s\n", out.c_str());
     return 0;
   }
@@ -151,6 +151,7 @@ int cmd_report(int argc, char** argv) {
   if (ev.c != static_cast<int64_t>(d.label_names.size()))
     throw Error(path + ": " + std::to_string(ev.c) + " logit columns but " + std::to_string(d.label_names.size()) +
                 " label names; the file is damaged");
+  check_finite_logits(path + ": eval/" + split + "/" + ev.tag, ev.logits, ev.c);
   d.eval_source = "eval/" + split + "/" + ev.tag + ", " + std::to_string(ev.n) + " examples";
   d.eval_metrics = ev.metrics;
   d.classes = analysis::class_stats(ev.logits.data(), ev.labels.data(), ev.n, ev.c);
@@ -159,7 +160,7 @@ int cmd_report(int argc, char** argv) {
   for (int64_t i = 0; i < ev.n; ++i) {
     const float* row = ev.logits.data() + i * ev.c;
     const int64_t pred = analysis::argmax_row(row, ev.c);
-    if (pred == ev.labels[i]) continue;
+    if (ev.labels[i] < 0 || pred == ev.labels[i]) continue;  // -1: no gold label, nothing to call an error
     d.errors.push_back({i, ev.labels[i], pred, analysis::softmax_row(row, ev.c)[pred], ""});
   }
   std::stable_sort(d.errors.begin(), d.errors.end(),
@@ -188,10 +189,7 @@ int cmd_report(int argc, char** argv) {
     std::fprintf(stderr, "report: %s\n", d.texts_note.c_str());
   }
 
-  std::ofstream o(out, std::ios::binary);
-  if (!o) throw Error(out + ": cannot write the report; check that the folder exists");
-  o << analysis::report_html(d);
-  if (!o) throw Error(out + ": write failed (disk full?)");
+  write_file_atomic(out, analysis::report_html(d));
   std::printf("report: %s\n", out.c_str());
   return 0;
 }

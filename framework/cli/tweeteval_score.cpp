@@ -2,7 +2,9 @@
 #include "cli/tweeteval_score.hpp"
 
 #include "results/h5.hpp"
+#include "results/records.hpp"
 #include "results/schema.hpp"
+#include "util/atomic_file.hpp"
 #include "util/error.hpp"
 
 #include <toml++/toml.h>
@@ -190,9 +192,7 @@ std::vector<std::string> write_predictions(const std::string& dir, const std::st
     fs::create_directories(fs::path(paths[i]).parent_path());
     std::string text;
     for (int64_t k = 0; k < gold.part_sizes[i]; ++k) text += std::to_string(pred.at(at++)) + "\n";
-    std::ofstream out(paths[i], std::ios::binary);
-    out << text;
-    if (!out) throw Error(paths[i] + ": cannot write; check the folder's permissions and free space");
+    write_file_atomic(paths[i], text);
   }
   return paths;
 }
@@ -235,8 +235,9 @@ RunTest read_run_test(const std::string& h5_path) {
   RunTest r;
   std::vector<int64_t> shape;
   const auto logits = h5::read<float>(f.id(), "eval/test/final/logits", &shape);
-  if (shape.size() != 2) throw Error(h5_path + ": eval/test/final/logits is not [N, C]");
   r.labels = h5::read<int64_t>(f.id(), "eval/test/final/labels");
+  check_predictions(h5_path + ": eval/test/final", shape, r.labels);
+  check_finite_logits(h5_path + ": eval/test/final", logits, shape[1]);
   r.num_labels = shape[1];
   r.pred.resize(static_cast<size_t>(shape[0]));
   for (int64_t i = 0; i < shape[0]; ++i) {

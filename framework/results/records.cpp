@@ -5,6 +5,8 @@
 
 #include <hdf5.h>
 
+#include <cmath>
+
 namespace ftl {
 
 void write_eval(hid_t g, const EvalRecord& r) {
@@ -47,14 +49,37 @@ std::vector<std::string> split_lines(const std::string& s) {
   return out;
 }
 
-EvalRecord read_eval(hid_t g) {
+void check_predictions(const std::string& where, const std::vector<int64_t>& shape,
+                       const std::vector<int64_t>& labels) {
+  if (shape.size() != 2 || shape[1] < 1)
+    throw Error(where + "/logits has " + std::to_string(shape.size()) + " dimensions or no columns; expected [N, C]");
+  if (static_cast<int64_t>(labels.size()) != shape[0])
+    throw Error(where + "/labels has " + std::to_string(labels.size()) + " entries but logits has " +
+                std::to_string(shape[0]) + " rows; the file is damaged");
+  for (size_t i = 0; i < labels.size(); ++i)
+    if (labels[i] < -1 || labels[i] >= shape[1])
+      throw Error(where + "/labels[" + std::to_string(i) + "] = " + std::to_string(labels[i]) + " is outside 0.." +
+                  std::to_string(shape[1] - 1) + " (the logits' classes); the file is damaged");
+}
+
+void check_finite_logits(const std::string& where, const std::vector<float>& logits, int64_t c) {
+  size_t bad = 0, first = 0;
+  for (size_t i = 0; i < logits.size(); ++i)
+    if (!std::isfinite(logits[i]) && bad++ == 0) first = i;
+  if (bad > 0)
+    throw Error(where + "/logits holds " + std::to_string(bad) + " NaN or infinite values (first in row " +
+                std::to_string(c > 0 ? first / static_cast<size_t>(c) : 0) +
+                "): the model diverged; these predictions cannot be scored");
+}
+
+EvalRecord read_eval(hid_t g, const std::string& where) {
   EvalRecord r;
   std::vector<int64_t> shape;
   r.logits = h5::read<float>(g, "logits", &shape);
-  if (shape.size() != 2) throw Error("results file: logits must be 2-D");
+  r.labels = h5::read<int64_t>(g, "labels");
+  check_predictions(where, shape, r.labels);
   r.n = shape[0];
   r.c = shape[1];
-  r.labels = h5::read<int64_t>(g, "labels");
   r.split = h5::read_attr_string(g, "split");
   r.tag = h5::read_attr_string(g, "tag");
   r.epoch = h5::read_attr_double(g, "epoch");

@@ -229,7 +229,7 @@ LoadedCheckpoint load_checkpoint(const std::string& path, Model& model, AdamW& o
   }
   for (size_t i = 0; h5::exists(root, "evals/" + std::to_string(i)); ++i) {
     h5::Handle g = h5::open_group(root, "evals/" + std::to_string(i));
-    s.evals.push_back(read_eval(g.id()));
+    s.evals.push_back(read_eval(g.id(), file + ": evals/" + std::to_string(i)));
   }
   return c;
 }

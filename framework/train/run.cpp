@@ -19,6 +19,7 @@
 #include "train/evaluate.hpp"
 #include "train/optim.hpp"
 #include "train/pipeline.hpp"
+#include "util/atomic_file.hpp"
 #include "util/error.hpp"
 #include "util/version.hpp"
 
@@ -230,6 +231,7 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
   const std::string precision = p->precision;
   TrainState state;
   if (precision == "fp16") state.loss_scale = LossScaler::k_init;
+  std::string test_pred;  // test predictions, written next to the results once those are final
   try {
     writer.write_config(experiment_toml, e.path, e.base_dir, e.overrides);
     writer.write_plugins(p->plugin_infos());
@@ -513,15 +515,10 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
       const int64_t most = *std::max_element(counts.begin(), counts.end());
       std::fprintf(stderr, "test majority-class rate: %.4f\n", r.n > 0 ? static_cast<double>(most) / r.n : 0.0);
       // Test predictions in the TweetEval layout (one label id per line, dataset order), next to the results.
-      std::string pred;
       for (int64_t i = 0; i < r.n; ++i) {
         const float* row = r.logits.data() + i * r.c;
-        pred += std::to_string(std::max_element(row, row + r.c) - row) + "\n";
+        test_pred += std::to_string(std::max_element(row, row + r.c) - row) + "\n";
       }
-      const std::string pred_path = predictions_path(out_path);
-      std::ofstream(pred_path + ".tmp", std::ios::binary) << pred;
-      fs::rename(pred_path + ".tmp", pred_path);
-      std::fprintf(stderr, "test predictions: %s\n", pred_path.c_str());
     }
     for (const auto& prm : p->model->params()) {
       at::Tensor w = prm.value.detach().to(at::kCPU, at::kFloat).contiguous();
@@ -543,6 +540,10 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
   } catch (const std::exception& ex) {
     writer.fail(ex.what());
     throw Error(std::string(ex.what()) + " (partial results kept in " + writer.partial_path() + ")");
+  }
+  if (!test_pred.empty()) {
+    write_file_atomic(predictions_path(out_path), test_pred);
+    std::fprintf(stderr, "test predictions: %s\n", predictions_path(out_path).c_str());
   }
   std::error_code ec;
   fs::remove_all(ckpt_dir, ec);  // its checkpoints now live in the results file
