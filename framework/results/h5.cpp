@@ -9,13 +9,42 @@ namespace ftl::h5 {
 
 namespace {
 
-struct Silence {  // HDF5 prints its error stack by default; we report our own errors
-  Silence() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+// HDF5 prints its error stack by default; we report our own errors. And no
+// clean-up at exit: a file whose close failed (disk full) is left half torn
+// down inside HDF5 1.10, and its exit-time H5_term_library then crashed in
+// H5F__close_cb. Every file ftlab opens is closed by its Handle before exit;
+// what a failed close leaves, the operating system closes.
+struct Silence {
+  Silence() {
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
 } g_silence;
 
+// The file and the operating system's reason behind a failed call, from the
+// error HDF5's file driver recorded ("filename = '...', ..., error message =
+// '...'"), e.g. ": /runs/r.h5.partial: No space left on device"; empty when
+// the failure was not an I/O error.
+herr_t find_io_error(unsigned, const H5E_error2_t* e, void* out) {
+  const std::string d = e->desc ? e->desc : "";
+  const auto field = [&](const std::string& key) {
+    const size_t at = d.find(key + " = '");
+    if (at == std::string::npos) return std::string();
+    const size_t from = at + key.size() + 4, to = d.find('\'', from);
+    return to == std::string::npos ? std::string() : d.substr(from, to - from);
+  };
+  const std::string why = field("error message"), file = field("filename");
+  auto* s = static_cast<std::string*>(out);
+  if (s->empty() && !why.empty()) *s = ": " + (file.empty() ? "" : file + ": ") + why;
+  return 0;
+}
+
 hid_t check(hid_t id, const std::string& what) {
-  if (id < 0) throw Error("HDF5: " + what + " failed");
-  return id;
+  if (id >= 0) return id;
+  std::string io;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_io_error, &io);
+  H5Eclear2(H5E_DEFAULT);
+  throw Error("HDF5: " + what + " failed" + io);
 }
 
 template <typename T>
@@ -88,6 +117,16 @@ Handle::~Handle() {
   if (id_ >= 0 && close_) close_(id_);
 }
 
+herr_t Handle::close() {
+  const herr_t status = id_ >= 0 && close_ ? close_(id_) : 0;
+  id_ = -1;
+  return status;
+}
+
+void close_file(Handle& file, const std::string& path) {
+  check(file.close(), "close " + path);
+}
+
 Handle create_file(const std::string& path) {
   hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (f < 0) throw Error(path + ": cannot create HDF5 file; check that the folder exists and is writable");
@@ -101,7 +140,7 @@ Handle open_file(const std::string& path, bool writable) {
 }
 
 void flush(const Handle& file) {
-  H5Fflush(file.id(), H5F_SCOPE_GLOBAL);
+  check(H5Fflush(file.id(), H5F_SCOPE_GLOBAL), "flush");
 }
 
 Handle group(hid_t loc, const std::string& path) {
@@ -252,6 +291,40 @@ template std::vector<float> read<float>(hid_t, const std::string&, std::vector<i
 template std::vector<double> read<double>(hid_t, const std::string&, std::vector<int64_t>*);
 template std::vector<int64_t> read<int64_t>(hid_t, const std::string&, std::vector<int64_t>*);
 template std::vector<int32_t> read<int32_t>(hid_t, const std::string&, std::vector<int64_t>*);
+
+namespace {
+
+template <typename T>
+void copy_dataset(hid_t src, const std::string& from, hid_t dst, const std::string& to) {
+  std::vector<int64_t> shape;
+  const auto v = read<T>(src, from, &shape);
+  write<T>(dst, to, shape, v.data());
+}
+
+}  // namespace
+
+void copy_tree(hid_t src, const std::string& src_path, hid_t dst, const std::string& dst_path) {
+  Handle into = group(dst, dst_path);
+  for (const auto& name : children(src, src_path)) {
+    const std::string from = src_path + "/" + name, to = dst_path + "/" + name;
+    H5O_info_t info{};
+    check(H5Oget_info_by_name(src, from.c_str(), &info, H5P_DEFAULT), "inspect " + from);
+    if (info.type == H5O_TYPE_GROUP) {
+      copy_tree(src, from, dst, to);
+      continue;
+    }
+    Handle ds(check(H5Dopen2(src, from.c_str(), H5P_DEFAULT), "open dataset " + from), H5Dclose);
+    Handle type(check(H5Dget_type(ds.id()), "type of " + from), H5Tclose);
+    const H5T_class_t cls = H5Tget_class(type.id());
+    const size_t size = H5Tget_size(type.id());
+    if (cls == H5T_FLOAT)
+      size == 8 ? copy_dataset<double>(src, from, dst, to) : copy_dataset<float>(src, from, dst, to);
+    else if (cls == H5T_INTEGER)
+      size == 8 ? copy_dataset<int64_t>(src, from, dst, to) : copy_dataset<int32_t>(src, from, dst, to);
+    else
+      throw Error("HDF5: cannot copy " + from + ": not a number dataset");
+  }
+}
 
 void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& values) {
   Handle type = string_type();

@@ -22,6 +22,7 @@ class Handle {
   ~Handle();
   hid_t id() const { return id_; }
   explicit operator bool() const { return id_ >= 0; }
+  herr_t close();  // closes now (the handle is empty after it); HDF5's status
 
  private:
   hid_t id_ = -1;
@@ -30,7 +31,11 @@ class Handle {
 
 Handle create_file(const std::string& path);  // truncates
 Handle open_file(const std::string& path, bool writable);
-void flush(const Handle& file);
+void flush(const Handle& file);  // throws, naming the file and the OS error, when it cannot be written
+// Closes a file and throws (naming path and the OS error, e.g. "No space left
+// on device") when HDF5 could not write it out: after it returns, the file is
+// whole on disk. A Handle's destructor closes too, but cannot report failure.
+void close_file(Handle& file, const std::string& path);
 // Opens "a/b/c" under loc, creating missing groups.
 Handle group(hid_t loc, const std::string& path);
 Handle open_group(hid_t loc, const std::string& path);
@@ -53,6 +58,12 @@ template <typename T>
 void write(hid_t loc, const std::string& name, const std::vector<int64_t>& shape, const T* data);
 template <typename T>
 std::vector<T> read(hid_t loc, const std::string& name, std::vector<int64_t>* shape = nullptr);
+
+// Copies group src_path of src (its float, double, int32 and int64 datasets,
+// recursively) to dst_path under dst with read and write above, so that a
+// full disk is an Error naming the file. (H5Ocopy, which this replaces,
+// crashed inside HDF5 1.10 when the disk filled during the copy.)
+void copy_tree(hid_t src, const std::string& src_path, hid_t dst, const std::string& dst_path);
 
 // A 1-D dataset of variable-length UTF-8 strings.
 void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& values);

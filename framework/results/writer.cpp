@@ -44,8 +44,8 @@ RunWriter::~RunWriter() {
   if (!closed_) fail("the run ended without finishing its results file");
 }
 
-void RunWriter::write_config(const std::string& toml, const std::string& experiment_path,
-                             const std::string& base_dir, const std::vector<std::string>& overrides) {
+void RunWriter::write_config(const std::string& toml, const std::string& experiment_path, const std::string& base_dir,
+                             const std::vector<std::string>& overrides) {
   h5::Handle g = h5::group(file_.id(), schema::k_config);
   h5::attr(g.id(), "experiment_toml", toml);
   h5::attr(g.id(), "experiment_path", experiment_path);
@@ -106,11 +106,8 @@ void RunWriter::embed_checkpoint(const std::string& file, const std::string& nam
   h5::Handle src = h5::open_file(file, false);
   h5::Handle parent = h5::group(file_.id(), schema::k_checkpoints);
   h5::Handle dst = h5::group(parent.id(), name);
-  for (const char* part : {"weights", "optimizer", "rng"}) {
-    if (!h5::exists(src.id(), part)) continue;
-    if (H5Ocopy(src.id(), part, dst.id(), part, H5P_DEFAULT, H5P_DEFAULT) < 0)
-      throw Error(file + ": cannot copy '" + part + "' into the results file");
-  }
+  for (const char* part : {"weights", "optimizer", "rng"})
+    if (h5::exists(src.id(), part)) h5::copy_tree(src.id(), part, dst.id(), part);
   for (const char* key : {"global_step", "batch_in_epoch", "epoch"})
     h5::attr(dst.id(), key, h5::read_attr_int(src.id(), key));
   h5::attr(dst.id(), "best", static_cast<int64_t>(best ? 1 : 0));
@@ -140,7 +137,7 @@ void RunWriter::finish() {
   }
   h5::attr(file_.id(), schema::k_attr_finished, now_iso8601());
   h5::attr(file_.id(), schema::k_attr_status, std::string("complete"));
-  file_ = h5::Handle();  // close before renaming
+  h5::close_file(file_, partial_);  // whole on disk before it gets the final name
   closed_ = true;
   std::error_code ec;
   fs::rename(partial_, path_, ec);

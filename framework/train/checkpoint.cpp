@@ -67,65 +67,72 @@ std::string write_checkpoint(const std::string& dir, const TrainState& s, Model&
   std::snprintf(name, sizeof name, "checkpoint-%06lld.h5", static_cast<long long>(s.global_step));
   const std::string final_path = dir + "/" + name;
   const std::string tmp = final_path + ".tmp";
-  {
+  try {
     h5::Handle f = h5::create_file(tmp);
-    const hid_t root = f.id();
-    h5::attr(root, schema::k_attr_format, std::string(schema::k_checkpoint_format));
-    h5::attr(root, schema::k_attr_schema_version, static_cast<int64_t>(schema::k_schema_version));
-    h5::attr(root, "experiment_toml", experiment_toml);
-    h5::attr(root, "results_path", results_path);
-    h5::attr(root, "global_step", s.global_step);
-    h5::attr(root, "epoch", s.epoch);
-    h5::attr(root, "batch_in_epoch", s.batch_in_epoch);
-    h5::attr(root, "best_metric", s.best_metric);
-    h5::attr(root, "best_step", s.best_step);
-    h5::attr(root, "best_checkpoint", s.best_checkpoint);
-    h5::attr(root, "bad_evals", s.bad_evals);
-    h5::attr(root, "loss_scale", s.loss_scale);
-    h5::attr(root, "scale_good_steps", s.scale_good_steps);
-    h5::attr(root, "adam_steps", opt.steps());
-    std::vector<std::string> alive = s.checkpoints;
-    alive.push_back(name);
-    h5::attr(root, "checkpoints", join(alive));
-    {
-      h5::Handle cur = h5::group(root, "current_epoch");
-      write_epoch_log(cur.id(), {s.current});
-    }
-    h5::Handle w = h5::group(root, "weights");
-    h5::Handle m = h5::group(root, "optimizer/m");
-    h5::Handle v = h5::group(root, "optimizer/v");
-    auto& params = model.params();
-    for (size_t i = 0; i < params.size(); ++i) {
-      write_tensor(w.id(), params[i].name, params[i].value);
-      write_tensor(m.id(), params[i].name, opt.first_moments()[i]);
-      write_tensor(v.id(), params[i].name, opt.second_moments()[i]);
-    }
-    {
-      auto gen = at::detail::getDefaultCPUGenerator();
-      at::Tensor state;
+    {  // every group closed before the file
+      const hid_t root = f.id();
+      h5::attr(root, schema::k_attr_format, std::string(schema::k_checkpoint_format));
+      h5::attr(root, schema::k_attr_schema_version, static_cast<int64_t>(schema::k_schema_version));
+      h5::attr(root, "experiment_toml", experiment_toml);
+      h5::attr(root, "results_path", results_path);
+      h5::attr(root, "global_step", s.global_step);
+      h5::attr(root, "epoch", s.epoch);
+      h5::attr(root, "batch_in_epoch", s.batch_in_epoch);
+      h5::attr(root, "best_metric", s.best_metric);
+      h5::attr(root, "best_step", s.best_step);
+      h5::attr(root, "best_checkpoint", s.best_checkpoint);
+      h5::attr(root, "bad_evals", s.bad_evals);
+      h5::attr(root, "loss_scale", s.loss_scale);
+      h5::attr(root, "scale_good_steps", s.scale_good_steps);
+      h5::attr(root, "adam_steps", opt.steps());
+      std::vector<std::string> alive = s.checkpoints;
+      alive.push_back(name);
+      h5::attr(root, "checkpoints", join(alive));
       {
-        std::lock_guard<std::mutex> lock(gen.mutex());
-        state = at::Tensor(gen.get_state());
+        h5::Handle cur = h5::group(root, "current_epoch");
+        write_epoch_log(cur.id(), {s.current});
       }
-      h5::Handle rng = h5::group(root, "rng");
-      std::vector<int32_t> bytes(state.data_ptr<uint8_t>(), state.data_ptr<uint8_t>() + state.numel());
-      h5::write<int32_t>(rng.id(), "cpu", {static_cast<int64_t>(bytes.size())}, bytes.data());
-      const at::Device dev = params.empty() ? at::Device(at::kCPU) : params[0].value.device();
-      if (dev.is_cuda()) {  // dropout on the GPU draws from the device's generator (seed and offset)
-        const at::Tensor cuda = generator_state(dev);
-        std::vector<int32_t> cb(cuda.data_ptr<uint8_t>(), cuda.data_ptr<uint8_t>() + cuda.numel());
-        h5::write<int32_t>(rng.id(), "cuda", {static_cast<int64_t>(cb.size())}, cb.data());
+      h5::Handle w = h5::group(root, "weights");
+      h5::Handle m = h5::group(root, "optimizer/m");
+      h5::Handle v = h5::group(root, "optimizer/v");
+      auto& params = model.params();
+      for (size_t i = 0; i < params.size(); ++i) {
+        write_tensor(w.id(), params[i].name, params[i].value);
+        write_tensor(m.id(), params[i].name, opt.first_moments()[i]);
+        write_tensor(v.id(), params[i].name, opt.second_moments()[i]);
+      }
+      {
+        auto gen = at::detail::getDefaultCPUGenerator();
+        at::Tensor state;
+        {
+          std::lock_guard<std::mutex> lock(gen.mutex());
+          state = at::Tensor(gen.get_state());
+        }
+        h5::Handle rng = h5::group(root, "rng");
+        std::vector<int32_t> bytes(state.data_ptr<uint8_t>(), state.data_ptr<uint8_t>() + state.numel());
+        h5::write<int32_t>(rng.id(), "cpu", {static_cast<int64_t>(bytes.size())}, bytes.data());
+        const at::Device dev = params.empty() ? at::Device(at::kCPU) : params[0].value.device();
+        if (dev.is_cuda()) {  // dropout on the GPU draws from the device's generator (seed and offset)
+          const at::Tensor cuda = generator_state(dev);
+          std::vector<int32_t> cb(cuda.data_ptr<uint8_t>(), cuda.data_ptr<uint8_t>() + cuda.numel());
+          h5::write<int32_t>(rng.id(), "cuda", {static_cast<int64_t>(cb.size())}, cb.data());
+        }
+      }
+      h5::Handle log = h5::group(root, "log");
+      write_step_log(log.id(), s.log);
+      h5::Handle ep = h5::group(root, "epochs");
+      write_epoch_log(ep.id(), s.epochs);
+      for (size_t i = 0; i < s.evals.size(); ++i) {
+        h5::Handle g = h5::group(root, "evals/" + std::to_string(i));
+        write_eval(g.id(), s.evals[i]);
       }
     }
-    h5::Handle log = h5::group(root, "log");
-    write_step_log(log.id(), s.log);
-    h5::Handle ep = h5::group(root, "epochs");
-    write_epoch_log(ep.id(), s.epochs);
-    for (size_t i = 0; i < s.evals.size(); ++i) {
-      h5::Handle g = h5::group(root, "evals/" + std::to_string(i));
-      write_eval(g.id(), s.evals[i]);
-    }
-  }  // closed: everything is on its way to disk
+    h5::close_file(f, tmp);  // throws when the file could not be written out (disk full)
+  } catch (...) {
+    std::error_code rm;
+    fs::remove(tmp, rm);  // a failed checkpoint frees its space and never looks complete
+    throw;
+  }
   fsync_path(tmp);
   fs::rename(tmp, final_path, ec);
   if (ec) throw Error(tmp + ": cannot rename to " + final_path + " (" + ec.message() + ")");
