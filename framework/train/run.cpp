@@ -151,10 +151,48 @@ std::vector<float> resolve_class_weights(const TrainConfig& tc, const Experiment
   return w;
 }
 
+// The value names the metric plugin reports, from one compute over one example
+// per class (empty when the plugin cannot compute on such a batch).
+std::vector<std::string> metric_names(Metric& metric, int64_t c) {
+  std::vector<std::string> names;
+  try {
+    std::vector<int64_t> labels(static_cast<size_t>(c));
+    for (int64_t i = 0; i < c; ++i) labels[static_cast<size_t>(i)] = i;
+    metric.reset();
+    metric.update(std::vector<float>(static_cast<size_t>(c * c), 0.0f).data(), labels.data(), c, c);  // [C, C]
+    for (const auto& m : metric.compute()) names.push_back(m.first);
+  } catch (const std::exception&) {
+    names.clear();
+  }
+  metric.reset();
+  return names;
+}
+
+// What the experiment asks of its components, checked before any training and
+// by `ftlab validate`: training examples, one class weight per label, and a
+// metric_for_best_model that the metric plugin reports.
+void check_pipeline(const Experiment& e, Pipeline& p) {
+  const TrainConfig& tc = e.train;
+  if (p.dataset->size(FTL_SPLIT_TRAIN) == 0)
+    throw Error(e.where("dataset") + ": the train split has no examples; check dataset.path and max_train");
+  const int64_t c = p.dataset->num_labels();
+  if (!tc.class_weights.empty() && static_cast<int64_t>(tc.class_weights.size()) != c)
+    throw Error(e.where("train.class_weights") + " has " + std::to_string(tc.class_weights.size()) +
+                " weights but the dataset has " + std::to_string(c) + " labels");
+  if (tc.metric_for_best_model == "loss" || tc.eval_strategy == "no") return;
+  const auto names = metric_names(*p.metric, c);
+  if (names.empty() || std::find(names.begin(), names.end(), tc.metric_for_best_model) != names.end()) return;
+  std::string have = "loss";
+  for (const auto& n : names) have += ", " + n;
+  throw Error(e.where("train.metric_for_best_model") + ": the metric plugin reports no '" + tc.metric_for_best_model +
+              "'; choose one of " + have);
+}
+
 }  // namespace
 
 void validate_experiment(Experiment& e, const RunOptions& opt) {
   auto p = build_pipeline(e, opt.plugin_dirs);
+  check_pipeline(e, *p);
   for (int32_t s : {FTL_SPLIT_TRAIN, FTL_SPLIT_VALIDATION, FTL_SPLIT_TEST})
     std::fprintf(stderr, "%s: %lld examples\n", split_name(s), static_cast<long long>(p->dataset->size(s)));
   std::fprintf(stderr, "model: %zu parameter tensors\n", p->model->params().size());
@@ -163,6 +201,7 @@ void validate_experiment(Experiment& e, const RunOptions& opt) {
 std::string run_experiment(Experiment& e, const RunOptions& opt) {
   const auto t_start = Clock::now();
   auto p = build_pipeline(e, opt.plugin_dirs);
+  check_pipeline(e, *p);
   const TrainConfig& tc = e.train;
   at::manual_seed(e.seed);  // dropout draws from the default generator
   const std::string experiment_toml = e.resolved_toml();
@@ -183,6 +222,8 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
     if (out_path.empty()) out_path = peek.results_path;
   }
   if (out_path.empty()) out_path = default_output(e);
+  if (std::error_code ec; fs::is_directory(out_path, ec))
+    throw Error("--output " + out_path + ": is a folder; give a file name such as " + out_path + "/run.h5");
   const std::string ckpt_dir = checkpoint_dir(out_path);
   if (resume_file.empty() && fs::exists(ckpt_dir)) {
     if (fs::exists(out_path + ".partial"))
