@@ -45,11 +45,12 @@ static_assert(offsetof(ftl_tokenizer_vtable, token_to_id) == 32, "ABI 1.0 layout
 static_assert(offsetof(ftl_tokenizer_vtable, pad_id) == 40, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_tokenizer_vtable, encode) == 48, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_tokenizer_vtable, decode) == 56, "ABI 1.0 layout changed");
-static_assert(sizeof(ftl_dataset_vtable) == 56, "ABI 1.0 layout changed");
+static_assert(sizeof(ftl_dataset_vtable) == 64, "ABI 1.3 layout changed (1.0-1.2: 56)");
 static_assert(offsetof(ftl_dataset_vtable, num_labels) == 24, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_dataset_vtable, label_name) == 32, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_dataset_vtable, num_examples) == 40, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_dataset_vtable, example) == 48, "ABI 1.0 layout changed");
+static_assert(offsetof(ftl_dataset_vtable, prepare_texts) == 56, "ABI 1.3 layout changed");
 // 1.0 size of ftl_step_args (the struct grew in 1.2, see below):
 static_assert(offsetof(ftl_step_args, stream) + sizeof(void*) == 32, "ABI 1.0 layout changed");
 static_assert(offsetof(ftl_step_args, inputs) == 8, "ABI 1.0 layout changed");

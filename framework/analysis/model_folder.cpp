@@ -106,6 +106,28 @@ void check_all_weights_stored(Model& model, const std::string& path) {
 
 }  // namespace
 
+// ftlab_dataset.toml: the run's [dataset] table, so new texts are prepared as its dataset prepared them.
+void read_dataset_table(ModelFolder& m) {
+  const std::string path = m.folder + "/" + k_dataset_file;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return;
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw Error(path + ": invalid TOML (" + std::string(e.description()) + "); export the run again");
+  }
+  const auto plugin = t["plugin"].value<std::string>();
+  if (!plugin) throw Error(path + ": no plugin = \"...\"; export the run again");
+  m.dataset = &m.registry.find(FTL_KIND_DATASET, *plugin);
+  t.erase("plugin");
+  std::ostringstream ss;
+  ss << t;
+  m.dataset_spec.toml = ss.str();
+  m.dataset_spec.base_dir = m.folder;
+  m.dataset_spec.where = path;
+}
+
 std::unique_ptr<ModelFolder> model_folder_load(const std::string& folder, int64_t max_length,
                                                const std::vector<std::string>& plugin_dirs) {
   auto m = std::make_unique<ModelFolder>();
@@ -191,6 +213,7 @@ std::unique_ptr<ModelFolder> model_folder_load(const std::string& folder, int64_
                 "); check config.json and model.safetensors, or export the run again");
   const std::string weights = m->folder + "/model.safetensors";
   if (fs::exists(weights, ec)) check_all_weights_stored(*m->model, weights);
+  read_dataset_table(*m);
   std::fprintf(stderr, "model folder %s: tokenizer plugin '%s', model plugin '%s', %zu labels\n", m->folder.c_str(),
                m->tokenizer->factory().factory->name, m->model->factory().factory->name, m->label_names.size());
   return m;

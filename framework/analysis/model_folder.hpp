@@ -31,10 +31,17 @@ struct ModelFolder {
   int64_t max_length = 0;                // 0: the tokenizer plugin's default
   std::unique_ptr<Tokenizer> tokenizer;
   std::unique_ptr<Model> model;
+  // From ftlab_dataset.toml (written by `ftlab export`): the dataset plugin and
+  // table whose prepare_texts new texts go through; no factory = none stored.
+  const FactoryRef* dataset = nullptr;
+  ComponentSpec dataset_spec;
 };
 
+// The file `ftlab export` writes with the run's [dataset] table (plugin included).
+constexpr const char* k_dataset_file = "ftlab_dataset.toml";
+
 // Checks the folder and config.json, loads the plugins, picks and creates the
-// tokenizer, then the model. max_length > 0 overrides tokenizer_config.json.
+// tokenizer, then the model, and reads ftlab_dataset.toml when present. max_length > 0 overrides tokenizer_config.json.
 // Throws ftl::Error with one line naming the file at fault and what to do.
 std::unique_ptr<ModelFolder> model_folder_load(const std::string& folder, int64_t max_length,
                                                const std::vector<std::string>& plugin_dirs);

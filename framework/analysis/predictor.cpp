@@ -18,6 +18,11 @@ std::unique_ptr<Predictor> predictor_load(const std::string& run_path, const std
   const Experiment& e = p->run->experiment;
   p->model = std::make_unique<Model>(p->run->registry.find(FTL_KIND_MODEL, e.plugin_name("model")),
                                      run_component_spec(*p->run, "model"));
+  const FactoryRef& dataset = p->run->registry.find(FTL_KIND_DATASET, e.plugin_name("dataset"));
+  p->prepare = [&dataset, spec = run_component_spec(*p->run, "dataset")](const std::vector<std::string>& texts) {
+    return dataset_prepare_texts(dataset, spec, texts);
+  };
+  p->prepared_by = dataset.factory->name;
   h5::Handle f = h5::open_file(run_path, false);
   if (!h5::exists(f.id(), schema::k_weights))
     throw Error(run_path + ": no " + schema::k_weights + " (no weights stored)");
@@ -44,13 +49,19 @@ std::unique_ptr<Predictor> predictor_load_folder(const std::string& folder, int6
   p->label_names = p->folder->label_names;
   p->tokenizer = std::move(p->folder->tokenizer);
   p->model = std::move(p->folder->model);
+  if (const FactoryRef* dataset = p->folder->dataset) {
+    p->prepare = [dataset, spec = p->folder->dataset_spec](const std::vector<std::string>& texts) {
+      return dataset_prepare_texts(*dataset, spec, texts);
+    };
+    p->prepared_by = dataset->factory->name;
+  }
   return p;
 }
 
 std::vector<float> predictor_logits(Predictor& p, const std::vector<std::string>& texts, int64_t batch_size) {
   const int64_t n = static_cast<int64_t>(texts.size()), c = p.num_labels();
   EncodedSplit enc;
-  for (const auto& t : texts) {
+  for (const auto& t : p.prepare ? p.prepare(texts) : texts) {
     enc.ids.push_back(p.tokenizer->encode(t));
     enc.labels.push_back(0);  // unused: no loss is computed
   }

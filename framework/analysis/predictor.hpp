@@ -5,12 +5,16 @@
 // and batched inference. Limits: CPU only (a run's stored device is ignored);
 // a run's texts are encoded with its tokenizer settings (truncation at its
 // max_length), a folder's with what the folder records (see model_folder.hpp).
+// New texts are first prepared as the run's dataset plugin prepared its own
+// (prepare_texts: TweetEval strips them, for one), from the stored [dataset]
+// table or a folder's ftlab_dataset.toml, so that training and serving agree.
 #pragma once
 
 #include "analysis/model_folder.hpp"
 #include "analysis/run_components.hpp"
 #include "train/model.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +27,9 @@ struct Predictor {
   std::vector<std::string> label_names;  // [C]
   std::unique_ptr<Tokenizer> tokenizer;  // declared after run/folder: destroyed first
   std::unique_ptr<Model> model;
+  // Texts as the run's dataset prepared its own; identity when nothing is known.
+  std::function<std::vector<std::string>(const std::vector<std::string>&)> prepare;
+  std::string prepared_by;  // the dataset plugin's name, "" for none
   int64_t num_labels() const { return static_cast<int64_t>(label_names.size()); }
 };
 

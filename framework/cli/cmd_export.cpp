@@ -14,12 +14,14 @@
 // the run resolved them against (stored as config/base_dir; or --base-dir); a
 // checkpoint the run started from must still exist there (the plugin rereads
 // its config.json).
+#include "analysis/model_folder.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "plugins/registry.hpp"
 #include "results/h5.hpp"
 #include "results/schema.hpp"
 #include "train/model.hpp"
+#include "util/atomic_file.hpp"
 #include "util/error.hpp"
 
 #include "safetensors.hpp"
@@ -242,6 +244,15 @@ int cmd_export(int argc, char** argv) {
   if (!cout) throw Error(config_path + ": cannot write");
 
   auto copied = copy_tokenizer_files(doc["tokenizer"].as_table(), base, dir);
+  // The run's [dataset] table: `ftlab predict --model` prepares new texts as this dataset prepared its own.
+  if (const toml::table* ds = doc["dataset"].as_table()) {
+    std::ostringstream dt;
+    dt << *ds;
+    write_file_atomic(dir + "/" + analysis::k_dataset_file,
+                      "# ftlab export: the run's [dataset] table. `ftlab predict --model` prepares new texts\n"
+                      "# as this dataset plugin prepared the training texts (prepare_texts).\n" +
+                          dt.str() + "\n");
+  }
   if (copied.empty())
     throw Error(path + ": no tokenizer files (vocab.json, vocab.txt, tokenizer.json, ...) in the folders its " +
                 "[tokenizer] table names, resolved against " + base +

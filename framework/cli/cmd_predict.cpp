@@ -83,6 +83,10 @@ int cmd_predict(int argc, char** argv) {
                   ? analysis::predictor_load(p.vm["run"].as<std::string>(), get_or(p.vm, "base-dir", std::string()),
                                              plugin_dirs)
                   : analysis::predictor_load_folder(p.vm["model"].as<std::string>(), max_length, plugin_dirs);
+  std::fprintf(stderr, "%s\n",
+               pred->prepared_by.empty()
+                   ? "texts used as given (no dataset table stored; export the run again to prepare them)"
+                   : ("texts prepared as the '" + pred->prepared_by + "' dataset prepared the training texts").c_str());
   const std::vector<float> logits = analysis::predictor_logits(*pred, texts, batch);  // [n, C]
   const int64_t c = pred->num_labels();
   const auto& names = pred->label_names;

@@ -1,12 +1,15 @@
 // check_dataset.cpp - plugin-check's dataset behaviour checks: label count and
 // names, example counts per split, every example readable with a label in
 // range, out-of-range requests failing cleanly with outputs untouched, and
-// concurrent reads when the factory claims FTL_CAP_THREAD_SAFE.
+// concurrent reads when the factory claims FTL_CAP_THREAD_SAFE, and (ABI 1.3)
+// prepare_texts: one prepared text per input, in order, from the config alone.
 #include "plugincheck/checks.hpp"
 #include "plugincheck/probes.hpp"
 
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace ftl::plugincheck {
 
@@ -30,9 +33,61 @@ void expect_example_refused(const ftl_dataset_vtable* vt, ftl_instance* self, in
     r.pass("example(" + what + ") fails cleanly: " + describe_error(rc, err));
 }
 
+// ABI 1.3 prepare_texts: each input prepared once, in order, from the config alone; a NULL
+// sink refused cleanly; the dataset's own (already prepared) first train text ideally unchanged.
+void check_prepare_texts(const ftl_dataset_vtable* vt, ftl_instance* self, const WorkingConfig& wc, Report& r) {
+  if (!FTL_HAS_FIELD(&vt->common, ftl_dataset_vtable, prepare_texts) || vt->prepare_texts == nullptr) return;
+  std::vector<std::string> in = {"  a new text  ", "", "x"};
+  const char* text = nullptr;
+  size_t len = 0;
+  int64_t label = 0;
+  ftl_error err = fresh_error();
+  if (vt->num_examples(self, 0) > 0 && vt->example(self, 0, 0, &text, &len, &label, &err) == FTL_OK && text)
+    in.emplace_back(text, len);
+  std::vector<const char*> ptrs;
+  std::vector<size_t> lens;
+  for (const auto& t : in) {
+    ptrs.push_back(t.data());
+    lens.push_back(t.size());
+  }
+  ftl_config cfg{};
+  cfg.struct_size = sizeof cfg;
+  cfg.toml = wc.toml.c_str();
+  cfg.toml_len = wc.toml.size();
+  cfg.base_dir = wc.base_dir.c_str();
+  struct Seen {
+    std::vector<int64_t> order;
+    std::vector<std::string> out;
+  } seen;
+  auto sink = [](void* ctx, int64_t i, const char* t, size_t n) noexcept {
+    auto* s = static_cast<Seen*>(ctx);
+    s->order.push_back(i);
+    s->out.emplace_back(t == nullptr ? "" : t, t == nullptr ? 0 : n);
+  };
+  r.begin("prepare_texts(" + std::to_string(in.size()) + " texts)");
+  err = fresh_error();
+  const int32_t rc =
+      vt->prepare_texts(&cfg, ptrs.data(), lens.data(), static_cast<int64_t>(in.size()), sink, &seen, &err);
+  std::vector<int64_t> want(in.size());
+  for (size_t i = 0; i < in.size(); ++i) want[i] = static_cast<int64_t>(i);
+  if (!r.expect(rc == FTL_OK && seen.order == want,
+                "prepare_texts gives each of " + std::to_string(in.size()) + " texts once, in order",
+                "prepare_texts returned " + describe_error(rc, err) + " after " + std::to_string(seen.order.size()) +
+                    " sink calls; it must call sink(ctx, i, ...) once for each i in order"))
+    return;
+  if (in.size() == 4 && seen.out[3] != in[3])
+    r.warn("prepare_texts changes the dataset's own first train text, which create() already prepared ('" +
+           in[3].substr(0, 40) + "' -> '" + seen.out[3].substr(0, 40) + "'); make the preparation idempotent");
+  r.begin("prepare_texts(sink = NULL)");
+  err = fresh_error();
+  const int32_t bad = vt->prepare_texts(&cfg, ptrs.data(), lens.data(), 1, nullptr, nullptr, &err);
+  std::string problem;
+  r.expect(failed_cleanly(bad, err, &problem), "prepare_texts(sink = NULL) fails cleanly", "prepare_texts: " + problem);
+}
+
 }  // namespace
 
-void check_dataset(const ftl_factory& f, ftl_instance* self, const WorkingConfig&, Report& r) {
+void check_dataset(const ftl_factory& f, ftl_instance* self, const WorkingConfig& wc, Report& r) {
   const auto* vt = static_cast<const ftl_dataset_vtable*>(f.vtable);
   r.begin("num_labels");
   const int64_t labels = vt->num_labels(self);
@@ -111,6 +166,8 @@ void check_dataset(const ftl_factory& f, ftl_instance* self, const WorkingConfig
   expect_example_refused(vt, self, 0, sizes[0], "train, " + std::to_string(sizes[0]) + " (one past the end)", r);
   expect_example_refused(vt, self, 0, -1, "train, -1", r);
   expect_example_refused(vt, self, 99, 0, "split 99, 0", r);
+
+  check_prepare_texts(vt, self, wc, r);
 
   if ((f.capabilities & FTL_CAP_THREAD_SAFE) != 0 && sizes[0] > 0) {
     r.begin("example() from 4 threads");

@@ -151,6 +151,41 @@ std::vector<std::string> Dataset::label_names() const {
   return names;
 }
 
+std::vector<std::string> dataset_prepare_texts(const FactoryRef& f, const ComponentSpec& spec,
+                                               const std::vector<std::string>& texts) {
+  const auto* vt = static_cast<const ftl_dataset_vtable*>(f.factory->vtable);
+  if (!FTL_HAS_FIELD(&vt->common, ftl_dataset_vtable, prepare_texts) || vt->prepare_texts == nullptr) return texts;
+  ftl_config cfg{};
+  cfg.struct_size = sizeof cfg;
+  cfg.toml = spec.toml.c_str();
+  cfg.toml_len = spec.toml.size();
+  cfg.base_dir = spec.base_dir.c_str();
+  std::vector<const char*> ptrs;
+  std::vector<size_t> lens;
+  for (const auto& t : texts) {
+    ptrs.push_back(t.data());
+    lens.push_back(t.size());
+  }
+  struct Sink {
+    std::vector<std::string> out;
+    std::vector<bool> seen;
+  } sink{std::vector<std::string>(texts.size()), std::vector<bool>(texts.size(), false)};
+  auto put = [](void* ctx, int64_t i, const char* text, size_t len) noexcept {
+    auto* s = static_cast<Sink*>(ctx);
+    if (i < 0 || static_cast<size_t>(i) >= s->out.size() || (text == nullptr && len > 0)) return;
+    s->out[static_cast<size_t>(i)].assign(text == nullptr ? "" : text, len);
+    s->seen[static_cast<size_t>(i)] = true;
+  };
+  ftl_error err = new_error();
+  check_status(vt->prepare_texts(&cfg, ptrs.data(), lens.data(), static_cast<int64_t>(texts.size()), put, &sink, &err),
+               err, f, "prepare_texts");
+  for (size_t i = 0; i < texts.size(); ++i)
+    if (!sink.seen[i])
+      throw Error(std::string("dataset '") + f.factory->name + "' prepare_texts returned no text for input " +
+                  std::to_string(i) + " (a plugin bug)");
+  return std::move(sink.out);
+}
+
 int64_t Dataset::size(int32_t split) const {
   return vt_->num_examples(self_, split);
 }

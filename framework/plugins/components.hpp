@@ -88,6 +88,12 @@ class Dataset {
   ftl_instance* self_ = nullptr;
 };
 
+// Texts prepared for inference as the dataset plugin f prepares its own
+// (ABI 1.3 prepare_texts, given the dataset's table in spec); as given where
+// the plugin has no such slot. Creates no instance and reads no data files.
+std::vector<std::string> dataset_prepare_texts(const FactoryRef& f, const ComponentSpec& spec,
+                                               const std::vector<std::string>& texts);
+
 struct MetricTable {
   std::string name;
   std::vector<int64_t> shape;

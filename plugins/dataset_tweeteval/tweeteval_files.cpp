@@ -133,11 +133,13 @@ Split read_split(const std::string& dir, const char* stem, int64_t num_labels, c
     s.labels.push_back(v);
   }
   if (opt.strip || opt.cardiff)
-    for (auto& text : s.texts) {
-      std::string_view v = opt.strip ? strip_python(text) : std::string_view(text);
-      text = opt.cardiff ? cardiff_preprocess(v) : std::string(v);
-    }
+    for (auto& text : s.texts) text = prepare_text(text, opt);
   return s;
+}
+
+std::string prepare_text(std::string_view text, const TextOptions& opt) {
+  const std::string_view v = opt.strip ? strip_python(text) : text;
+  return opt.cardiff ? cardiff_preprocess(v) : std::string(v);
 }
 
 }  // namespace tweeteval

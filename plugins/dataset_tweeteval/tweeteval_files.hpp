@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tweeteval {
@@ -38,6 +39,9 @@ std::string task_mapping(const std::string& root, const std::string& task);
 
 // One split ("train", "val" or "test") of one folder.
 Split read_split(const std::string& dir, const char* stem, int64_t num_labels, const TextOptions& opt);
+
+// One text as read_split prepares each (strip, then Cardiff preprocessing, as opt says).
+std::string prepare_text(std::string_view text, const TextOptions& opt);
 
 // Lines of a file split on '\n' only; a final newline does not start a line.
 std::vector<std::string> read_lines(const std::string& path, const std::string& hint);

@@ -11,14 +11,23 @@
 //   const ftl_factory k_factories[] = {{sizeof(ftl_factory), FTL_KIND_DATASET, "name", "1.0.0", "summary",
 //                                       FTL_CAP_THREAD_SAFE, &ftl::sdk::MemoryDatasetSlots<load>::vtable}};
 //
+// A dataset that changes its texts as it loads them (strips, normalises) also
+// names a TextPreparation, the same change for one new text built from the
+// config, so that inference prepares texts as training did (ABI 1.3):
+//
+//   std::function<std::string(std::string_view)> preparation(const ftl_config* cfg);
+//   ... &ftl::sdk::MemoryDatasetSlots<load, preparation>::vtable
+//
 // Limits: every text is held in memory and returned as stored; one label per
 // example (-1 = unlabelled split).
 #pragma once
 
 #include <ftlab/sdk.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ftl::sdk {
@@ -34,8 +43,11 @@ struct MemoryDataset {
 };
 
 using MemoryDatasetLoader = std::unique_ptr<MemoryDataset> (*)(const ftl_config* cfg, const ftl_host_api* host);
+// From the component's config, the function that prepares one text as load() prepares the
+// dataset's own (read only the keys it needs: others are ignored here).
+using TextPreparation = std::function<std::string(std::string_view)> (*)(const ftl_config* cfg);
 
-template <MemoryDatasetLoader Load>
+template <MemoryDatasetLoader Load, TextPreparation Prepare = nullptr>
 struct MemoryDatasetSlots {
   static const MemoryDataset* of(const ftl_instance* p) { return reinterpret_cast<const MemoryDataset*>(p); }
 
@@ -86,8 +98,22 @@ struct MemoryDatasetSlots {
     FTL_GUARD_END(err)
   }
 
+  static int32_t prepare_texts(const ftl_config* cfg, const char* const* texts, const size_t* lens, int64_t n,
+                               void (*sink)(void*, int64_t, const char*, size_t), void* ctx, ftl_error* err) noexcept {
+    FTL_GUARD_BEGIN
+    if (cfg == nullptr || sink == nullptr || (n > 0 && (texts == nullptr || lens == nullptr)))
+      throw invalid_argument("prepare_texts: NULL argument");
+    const auto prepare = Prepare(cfg);
+    for (int64_t i = 0; i < n; ++i) {
+      const std::string t = prepare(std::string_view(texts[i], lens[i]));
+      sink(ctx, i, t.data(), t.size());
+    }
+    return FTL_OK;
+    FTL_GUARD_END(err)
+  }
   static constexpr ftl_dataset_vtable vtable = {
-      {sizeof(ftl_dataset_vtable), create, destroy}, num_labels, label_name, num_examples, example};
+      {sizeof(ftl_dataset_vtable), create, destroy}, num_labels, label_name, num_examples, example,
+      Prepare == nullptr ? nullptr : prepare_texts};
 };
 
 }  // namespace ftl::sdk

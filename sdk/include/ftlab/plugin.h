@@ -43,7 +43,7 @@
 #endif
 
 #define FTL_ABI_MAJOR 1u
-#define FTL_ABI_MINOR 2u
+#define FTL_ABI_MINOR 3u
 
 #if defined(_WIN32)
 #define FTL_EXPORT __declspec(dllexport)
@@ -195,6 +195,17 @@ typedef struct ftl_dataset_vtable {
    * *label in [0, num_labels), or -1 when the split has no labels. */
   int32_t (*example)(const ftl_instance* self, int32_t split, int64_t i, const char** text, size_t* len, int64_t* label,
                      ftl_error* err) FTL_NOEXCEPT;
+  /* ABI 1.3 (check FTL_HAS_FIELD; NULL: texts are used as given). Prepares new
+   * texts for inference as create() prepares the dataset's own (stripping,
+   * normalising), so a trained model sees them as it saw its training texts.
+   * Needs no instance and reads no data: cfg carries the table the dataset was
+   * created with (toml, toml_len, base_dir; other fields zero) and keys it does
+   * not use are ignored. Calls sink(ctx, i, text, len) once for each i < n, in
+   * order, with the prepared text (borrowed for that call). texts[i] is
+   * lens[i] bytes, not NUL-terminated. */
+  int32_t (*prepare_texts)(const ftl_config* cfg, const char* const* texts, const size_t* lens, int64_t n,
+                           void (*sink)(void* ctx, int64_t i, const char* text, size_t len), void* ctx,
+                           ftl_error* err) FTL_NOEXCEPT;
 } ftl_dataset_vtable;
 
 /* Model: forward (and backward) on a batch. The host owns the optimizer: it
