@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include <fcntl.h>
@@ -37,7 +38,8 @@ namespace ftl::cli {
 
 namespace {
 
-const char* k_usage = "sweep SWEEP.toml [--jobs N] [--dry-run] [--shard K/N] [--set KEY=VALUE]... [--plugin-path DIR]...";
+const char* k_usage =
+    "sweep SWEEP.toml [--jobs N] [--dry-run] [--shard K/N] [--set KEY=VALUE]... [--plugin-path DIR]...";
 
 enum class Status { missing, partial, complete, failed };
 
@@ -57,10 +59,14 @@ Status status_of(const std::string& h5) {
 
 const char* status_name(Status s) {
   switch (s) {
-    case Status::complete: return "complete";
-    case Status::partial: return "partial";
-    case Status::failed: return "unreadable";
-    default: return "not run";
+    case Status::complete:
+      return "complete";
+    case Status::partial:
+      return "partial";
+    case Status::failed:
+      return "unreadable";
+    default:
+      return "not run";
   }
 }
 
@@ -74,16 +80,28 @@ void write_atomically(const std::string& path, const std::string& text) {
   fs::rename(tmp, path);
 }
 
-std::pair<int64_t, int64_t> parse_shard(const std::string& text) {
+// A whole decimal integer (digits, an optional leading '-'), nothing around it; else nullopt.
+std::optional<int64_t> whole_integer(const std::string& s) {
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("-0123456789") != std::string::npos ||
+      s.find('-', 1) != std::string::npos || s == "-")
+    return std::nullopt;
+  return std::stoll(s);
+}
+
+std::pair<int64_t, int64_t> parse_shard(const std::string& text, const std::string& source = "--shard") {
   const size_t slash = text.find('/');
-  try {
-    if (slash != std::string::npos) {
-      int64_t k = std::stoll(text.substr(0, slash)), n = std::stoll(text.substr(slash + 1));
-      if (n >= 1 && k >= 0 && k < n) return {k, n};
-    }
-  } catch (...) {
+  if (slash != std::string::npos) {
+    const auto k = whole_integer(text.substr(0, slash)), n = whole_integer(text.substr(slash + 1));
+    if (k && n && *n >= 1 && *k >= 0 && *k < *n) return {*k, *n};
   }
-  throw Error("--shard '" + text + "': expected K/N with 0 <= K < N, e.g. --shard 0/4");
+  throw Error(source + " '" + text + "': expected K/N with 0 <= K < N, e.g. --shard 0/4");
+}
+
+// An integer Slurm variable, or an error naming it.
+int64_t slurm_integer(const char* name, const char* value) {
+  const auto v = whole_integer(value);
+  if (!v) throw Error(std::string(name) + "='" + value + "' is not an integer; unset it or use --shard K/N");
+  return *v;
 }
 
 // Spawns `ftlab run ...` with output to log; returns the pid.
@@ -148,7 +166,11 @@ int cmd_sweep(int argc, char** argv) {
     const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
     const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
     if (count == nullptr) throw Error("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; use --shard K/N");
-    std::tie(k, n) = parse_shard(std::to_string(std::atoll(id) - (min ? std::atoll(min) : 0)) + "/" + count);
+    const int64_t task =
+        slurm_integer("SLURM_ARRAY_TASK_ID", id) - (min ? slurm_integer("SLURM_ARRAY_TASK_MIN", min) : 0);
+    std::tie(k, n) =
+        parse_shard(std::to_string(task) + "/" + std::to_string(slurm_integer("SLURM_ARRAY_TASK_COUNT", count)),
+                    "the Slurm array task");
   }
   const auto mine = shard(s.points, k, n);
   const std::string folder = s.folder();
@@ -165,8 +187,8 @@ int cmd_sweep(int argc, char** argv) {
     if (!fs::exists(folder + "/" + pt.id + ".toml")) write_atomically(folder + "/" + pt.id + ".toml", exp);
   }
   write_atomically(folder + "/index.tsv", index);
-  std::fprintf(stderr, "sweep %s: %zu points, shard %lld/%lld runs %zu, folder %s\n", s.name.c_str(),
-               s.points.size(), static_cast<long long>(k), static_cast<long long>(n), mine.size(), folder.c_str());
+  std::fprintf(stderr, "sweep %s: %zu points, shard %lld/%lld runs %zu, folder %s\n", s.name.c_str(), s.points.size(),
+               static_cast<long long>(k), static_cast<long long>(n), mine.size(), folder.c_str());
 
   const std::string self = boost::dll::program_location().string();
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
@@ -199,15 +221,17 @@ int cmd_sweep(int argc, char** argv) {
       continue;
     }
     while (static_cast<int>(running.size()) >= jobs) reap(true);
-    std::vector<std::string> args = {self, "run", folder + "/" + pt.id + ".toml", "--base-dir", s.base_dir,
+    std::vector<std::string> args = {self,       "run", folder + "/" + pt.id + ".toml", "--base-dir", s.base_dir,
                                      "--output", out};
     for (const auto& x : pt.overrides) args.insert(args.end(), {"--set", x});
     for (const auto& x : sets) args.insert(args.end(), {"--set", x});
     if (jobs > 1) args.insert(args.end(), {"--set", "experiment.threads=" + std::to_string(threads)});
     for (const auto& d : get_or(p.vm, "plugin-path", std::vector<std::string>{}))
       args.insert(args.end(), {"--plugin-path", d});
-    if (st == Status::partial && fs::exists(out + ".ckpt")) args.insert(args.end(), {"--resume", out, "--force"});
-    else if (st != Status::missing) fs::remove(out + ".partial");
+    if (st == Status::partial && fs::exists(out + ".ckpt"))
+      args.insert(args.end(), {"--resume", out, "--force"});
+    else if (st != Status::missing)
+      fs::remove(out + ".partial");
     pid_t pid = spawn_run(args, folder + "/" + pt.id + ".log");
     running[pid] = pt.id;
     ++ran;

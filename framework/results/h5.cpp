@@ -4,6 +4,9 @@
 #include "util/error.hpp"
 
 #include <algorithm>
+#include <filesystem>
+
+namespace fs = std::filesystem;
 
 namespace ftl::h5 {
 
@@ -134,6 +137,10 @@ Handle create_file(const std::string& path) {
 }
 
 Handle open_file(const std::string& path, bool writable) {
+  std::error_code ec;  // opening a FIFO would block until someone writes to it
+  if (fs::is_directory(path, ec)) throw Error(path + ": is a folder; give an .h5 file");
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec))
+    throw Error(path + ": not a regular file (a FIFO, socket or device); give an .h5 file");
   hid_t f = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0) throw Error(path + ": cannot open as HDF5 (missing, or not a results file)");
   return Handle(f, H5Fclose);

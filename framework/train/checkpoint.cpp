@@ -154,6 +154,10 @@ std::string find_checkpoint(const std::string& path) {
       base.resize(base.size() - suffix.size());
     dir = checkpoint_dir(base);
   }
+  if (!fs::is_directory(dir) && dir == checkpoint_dir(path) && fs::is_regular_file(path))
+    throw Error(path +
+                ": this run is complete (its checkpoints now live in the results file); nothing to resume: "
+                "start a new run without --resume");
   if (!fs::is_directory(dir))
     throw Error(path + ": no checkpoints found (looked for " + dir +
                 "); give the run's results path, its .ckpt folder or a checkpoint file");
