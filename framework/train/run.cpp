@@ -21,6 +21,7 @@
 #include "train/pipeline.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
+#include "util/run_lock.hpp"
 #include "util/version.hpp"
 
 #include <torch/version.h>
@@ -224,6 +225,12 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
   if (out_path.empty()) out_path = default_output(e);
   if (std::error_code ec; fs::is_directory(out_path, ec))
     throw Error("--output " + out_path + ": is a folder; give a file name such as " + out_path + "/run.h5");
+  if (const fs::path parent = fs::path(out_path).parent_path(); !parent.empty()) {
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) throw Error(parent.string() + ": cannot create the output folder (" + ec.message() + ")");
+  }
+  const RunLock lock(out_path);  // one writer per results file, until this function returns
   const std::string ckpt_dir = checkpoint_dir(out_path);
   if (resume_file.empty() && fs::exists(ckpt_dir)) {
     if (fs::exists(out_path + ".partial"))
