@@ -7,6 +7,7 @@
 // (K = 0..N-1) or from Slurm's SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT.
 #include "cli/command.hpp"
 #include "cli/options.hpp"
+#include "plugins/registry.hpp"
 #include "results/h5.hpp"
 #include "results/schema.hpp"
 #include "sweep/expand.hpp"
@@ -15,7 +16,9 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -206,7 +209,22 @@ int cmd_sweep(int argc, char** argv) {
     std::fprintf(stderr, "  %s %s (log: %s/%s.log)\n", id.c_str(), ok ? "done" : "FAILED", folder.c_str(), id.c_str());
     return true;
   };
+  // SIGINT/SIGTERM (request_stop): no new point starts, the running ones get SIGTERM once
+  // (each saves a checkpoint and stops), and the sweep ends non-zero when they have.
+  const auto stop_requested = [] { return host_api()->should_stop(nullptr) != 0; };
+  bool forwarded = false;
+  auto wait_one = [&] {
+    while (true) {
+      if (stop_requested() && !forwarded) {
+        for (const auto& child : running) ::kill(child.first, SIGTERM);
+        forwarded = true;
+      }
+      if (reap(false)) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  };
   for (const auto& pt : mine) {
+    if (stop_requested()) break;
     const std::string out = folder + "/" + pt.id + ".h5";
     Status st = status_of(out);
     std::string o;
@@ -220,7 +238,8 @@ int cmd_sweep(int argc, char** argv) {
       std::fprintf(stderr, "  %s would %s:%s\n", pt.id.c_str(), st == Status::partial ? "resume" : "run", o.c_str());
       continue;
     }
-    while (static_cast<int>(running.size()) >= jobs) reap(true);
+    while (static_cast<int>(running.size()) >= jobs) wait_one();
+    if (stop_requested()) break;
     std::vector<std::string> args = {self,       "run", folder + "/" + pt.id + ".toml", "--base-dir", s.base_dir,
                                      "--output", out};
     for (const auto& x : pt.overrides) args.insert(args.end(), {"--set", x});
@@ -237,7 +256,10 @@ int cmd_sweep(int argc, char** argv) {
     ++ran;
     std::fprintf(stderr, "  %s %s:%s\n", pt.id.c_str(), st == Status::partial ? "resuming" : "running", o.c_str());
   }
-  while (!running.empty()) reap(true);
+  while (!running.empty()) wait_one();
+  if (stop_requested())
+    throw Error("sweep " + s.name + ": stopped by a signal after starting " + std::to_string(ran) +
+                " point(s); run the same command again to resume it");
   if (p.vm.count("dry-run")) return 0;
 
   // Summary over every point of the sweep (all shards).
