@@ -87,8 +87,13 @@ int main(int argc, char** argv) {
     ftl::tune_process();
     try {
       return c.fn(argc - 1, argv + 1);
+    } catch (const std::bad_alloc&) {
+      std::fprintf(stderr, "ftlab: error: out of memory; use smaller sizes (batch, model, max_length)\n");
+      return 1;
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "ftlab: error: %s\n", e.what());
+      // One line: LibTorch's errors (c10::Error, e.g. a failed allocation) append a C++ stack.
+      const std::string what = e.what();
+      std::fprintf(stderr, "ftlab: error: %s\n", what.substr(0, what.find('\n')).c_str());
       return 1;
     }
   }

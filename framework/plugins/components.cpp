@@ -7,6 +7,14 @@
 
 namespace ftl {
 
+// A plugin's message as one line: LibTorch's errors (c10::Error) carry a C++
+// stack after the first line, which ends up in ftl_error.message.
+std::string plugin_message(const ftl_error& err, int32_t rc) {
+  if (err.message[0] == '\0') return "failed with status " + std::to_string(rc);
+  const std::string m = err.message;
+  return m.substr(0, m.find('\n'));
+}
+
 ftl_error new_error() {
   ftl_error e{};
   e.struct_size = sizeof e;
@@ -16,7 +24,7 @@ ftl_error new_error() {
 void check_status(int32_t rc, const ftl_error& err, const FactoryRef& f, const char* call) {
   if (rc >= 0) return;
   std::string msg = std::string(kind_name(f.factory->kind)) + " '" + f.factory->name + "' " + call + ": ";
-  msg += err.message[0] ? err.message : ("failed with status " + std::to_string(rc));
+  msg += plugin_message(err, rc);
   throw Error(msg);
 }
 
@@ -35,7 +43,7 @@ ftl_instance* create_instance(const FactoryRef& f, const ComponentSpec& spec) {
   ftl_instance* out = nullptr;
   int32_t rc = common->create(&cfg, host_api(), &out, &err);
   if (rc < 0 || out == nullptr) {
-    const std::string what = err.message[0] ? err.message : "failed with status " + std::to_string(rc);
+    const std::string what = plugin_message(err, rc);
     if (rc == FTL_ERR_CONFIG && err.key[0] != '\0' && spec.locate != nullptr)
       throw Error(spec.locate(spec.locate_ctx, err.key) + ": " + what);
     throw Error(spec.where + " (plugin '" + f.factory->name + "'): " + what);

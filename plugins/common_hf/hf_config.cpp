@@ -1,7 +1,11 @@
 // hf_config.cpp - [model] table + config.json -> resolved architecture sizes.
 #include "hf_config.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+
+#include <unistd.h>
 #include <fstream>
 #include <sstream>
 
@@ -105,13 +109,36 @@ Settings resolve_settings(const Arch& arch, ftl::sdk::Config& c) {
     }
   }
   c.finish();
-  for (const Field& f : arch.fields)
+  for (const Field& f : arch.fields) {
     if (f.integer && f.kind != FieldKind::pad && s.values[f.key] <= 0)
       throw ftl::sdk::config_error(f.key, std::string(f.key) + " must be positive");
+    if (f.integer && s.values[f.key] > 2147483647.0)
+      throw ftl::sdk::config_error(f.key, std::string(f.key) + " must be at most 2147483647");
+    if (!f.integer && !std::isfinite(s.values[f.key]))
+      throw ftl::sdk::config_error(f.key, std::string(f.key) + " must be finite");
+  }
   if (s.values.count("num_labels") && s.values["num_labels"] < 2)
     throw ftl::sdk::config_error("num_labels", "num_labels must be at least 2");
   if (arch.validate) arch.validate(s.values);
   return s;
+}
+
+void check_model_size(const Values& v, const char* layers, const char* hidden, const char* inner, const char* vocab,
+                      const char* positions) {
+  const double h = v.at(hidden),
+               params = v.at(layers) * (4 * h * h + 2 * h * v.at(inner)) + (v.at(vocab) + v.at(positions)) * h;
+  // The weights are built in host memory first: they must fit in it, whatever the device.
+  const double ram = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  const double limit = ram > 0 ? std::min(k_max_params, ram / 4) : k_max_params;
+  if (params > limit) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "the model would have %.3g parameters (%.1f GB in float32), over the %.3g that %s; check %s, %s "
+                  "and %s",
+                  params, params * 4 / 1e9, limit,
+                  limit < k_max_params ? "fit in this machine's memory" : "this plugin builds", layers, hidden, inner);
+    throw ftl::sdk::config_error(layers, buf);
+  }
 }
 
 nlohmann::ordered_json export_config(const Arch& arch, const Values& v) {

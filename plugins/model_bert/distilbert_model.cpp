@@ -2,6 +2,8 @@
 // (DistilBertConfig fields and defaults, head and ignored keys).
 #include "distilbert_model.hpp"
 
+#include "../common_hf/hf_config.hpp"
+
 #include <ftlab/sdk.hpp>
 
 #include <cmath>
@@ -128,6 +130,7 @@ void validate(const hf::Values& v) {
   for (const char* key : {"dropout", "attention_dropout", "seq_classif_dropout"})
     if (!(v.at(key) >= 0.0 && v.at(key) < 1.0))
       throw ftl::sdk::config_error(key, std::string(key) + " must be in [0, 1)");
+  hf::check_model_size(v, "n_layers", "dim", "hidden_dim", "vocab_size", "max_position_embeddings");
 }
 
 void check_json(const nlohmann::json& j) {

@@ -6,6 +6,7 @@
 
 #include <ftlab/sdk.hpp>
 
+#include "../common_hf/hf_config.hpp"
 #include "../common_hf/hf_plugin.hpp"
 #include "roberta_model.hpp"
 
@@ -29,6 +30,8 @@ inline void validate_common(const hf::Values& v) {
   }
   if (!(v.at("layer_norm_eps") > 0.0))
     throw ftl::sdk::config_error("layer_norm_eps", "layer_norm_eps must be positive");
+  hf::check_model_size(v, "num_hidden_layers", "hidden_size", "intermediate_size", "vocab_size",
+                       "max_position_embeddings");
 }
 
 // config.json settings this implementation does not have.
