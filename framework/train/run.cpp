@@ -153,9 +153,11 @@ std::vector<float> resolve_class_weights(const TrainConfig& tc, const Experiment
 }
 
 // The value names the metric plugin reports, from one compute over one example
-// per class (empty when the plugin cannot compute on such a batch).
+// per class (empty when the plugin cannot compute on such a batch, or when the
+// [C, C] batch would be large: more than 1024 labels).
 std::vector<std::string> metric_names(Metric& metric, int64_t c) {
   std::vector<std::string> names;
+  if (c < 1 || c > 1024) return names;
   try {
     std::vector<int64_t> labels(static_cast<size_t>(c));
     for (int64_t i = 0; i < c; ++i) labels[static_cast<size_t>(i)] = i;
@@ -250,7 +252,6 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
   }
   const EncodedSplit& train = splits[FTL_SPLIT_TRAIN];
   const EncodedSplit& val = splits[FTL_SPLIT_VALIDATION];
-  if (train.size() == 0) throw Error(e.where("dataset") + ": the training split is empty");
   for (size_t i = 0; i < train.size(); ++i)
     if (train.labels[i] < 0)
       throw Error(e.where("dataset") + ": training example " + std::to_string(i) + " has no label");
