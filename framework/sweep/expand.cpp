@@ -4,6 +4,7 @@
 #include "config/experiment.hpp"
 #include "util/error.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -84,8 +85,8 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& extra_
   try {
     doc = toml::parse_file(path);
   } catch (const toml::parse_error& err) {
-    throw Error(path + ":" + std::to_string(err.source().begin.line) + ": invalid TOML: " +
-                std::string(err.description()));
+    throw Error(path + ":" + std::to_string(err.source().begin.line) +
+                ": invalid TOML: " + std::string(err.description()));
   }
   const toml::table* sw = doc["sweep"].as_table();
   if (sw == nullptr) throw Error(path + ": no [sweep] table; add one with mode and params (see docs/sweeps.md)");
@@ -103,12 +104,15 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& extra_
   for (const auto& [k, v] : *sw) {
     const std::string key(k.str());
     if (key != "name" && key != "mode" && key != "count" && key != "seed" && key != "params" && key != "output_dir")
-      throw Error(where(path, v, "sweep." + key) + ": unknown key; expected name, mode, count, seed, output_dir, params");
+      throw Error(where(path, v, "sweep." + key) +
+                  ": unknown key; expected name, mode, count, seed, output_dir, params");
   }
   const toml::table* params = sw->get("params") ? sw->get("params")->as_table() : nullptr;
   if (params == nullptr || params->empty())
     throw Error(path + ": [sweep.params] is missing or empty; give at least one dotted key with a list of values");
-  if (mode == "random" && count < 1) throw Error(path + ": sweep.count must be at least 1 for mode = \"random\"");
+  if (mode == "random" && (count < 1 || count > k_max_sweep_points))
+    throw Error(path + ": sweep.count must be between 1 and " + std::to_string(k_max_sweep_points) +
+                " for mode = \"random\"");
 
   toml::table base = doc;
   base.erase("sweep");
@@ -124,8 +128,7 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& extra_
     const std::string key(k.str());
     std::string near;
     if (find_key(base, key, &near) == nullptr)
-      throw Error(where(path, v, "sweep.params.\"" + key + "\"") + ": '" + key +
-                  "' is not in the experiment (" + near +
+      throw Error(where(path, v, "sweep.params.\"" + key + "\"") + ": '" + key + "' is not in the experiment (" + near +
                   "); write the key in the experiment with its default to sweep it");
     s.keys.push_back(key);
     specs.push_back(&v);
@@ -134,15 +137,23 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& extra_
       for (const auto& item : *arr) vals.push_back(toml_value(item));
       if (vals.empty()) throw Error(where(path, v, "sweep.params.\"" + key + "\"") + ": the list is empty");
     } else if (!(mode == "random" && v.is_table())) {
-      throw Error(where(path, v, "sweep.params.\"" + key + "\"") +
-                  (mode == "random" ? ": must be a list of values or a table {low, high, log}"
-                                    : ": must be a list of values"));
+      throw Error(
+          where(path, v, "sweep.params.\"" + key + "\"") +
+          (mode == "random" ? ": must be a list of values or a table {low, high, log}" : ": must be a list of values"));
     }
     values.push_back(vals);
   }
 
   std::vector<std::vector<std::string>> rows;  // per point: one value text per key
   if (mode == "grid") {
+    double points = 1;
+    for (const auto& vals : values) points *= static_cast<double>(std::max<size_t>(vals.size(), 1));
+    if (points > static_cast<double>(k_max_sweep_points)) {
+      char n[32];
+      std::snprintf(n, sizeof n, "%.3g", points);
+      throw Error(path + ": the grid has " + n + " points, over " + std::to_string(k_max_sweep_points) +
+                  "; use fewer values, or mode = \"random\" with a count");
+    }
     rows.push_back({});
     for (const auto& vals : values) {
       std::vector<std::vector<std::string>> next;
@@ -181,8 +192,8 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& extra_
           throw Error(where(path, *specs[i], "sweep.params.\"" + s.keys[i] + "\"") +
                       ": needs numbers low <= high (and low > 0 with log = true)");
         const double u = static_cast<double>(rng() >> 11) / 9007199254740992.0;  // [0, 1)
-        const double x = log ? std::exp(std::log(*low) + u * (std::log(*high) - std::log(*low)))
-                             : *low + u * (*high - *low);
+        const double x =
+            log ? std::exp(std::log(*low) + u * (std::log(*high) - std::log(*low))) : *low + u * (*high - *low);
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.6g", x);
         std::string text = buf;

@@ -12,15 +12,19 @@
 
 namespace ftl {
 
+// The most points a sweep may expand to (a random count, or a grid's product of list
+// lengths): a typo such as count = 1e12 is an error, not memory without bound.
+constexpr int64_t k_max_sweep_points = 100000;
+
 struct SweepPoint {
   std::string id;                      // 12 hex digits of FNV-1a over the resolved experiment
   std::vector<std::string> overrides;  // "key=value" (TOML values), in key order
 };
 
 struct Sweep {
-  std::string file;        // the sweep file
-  std::string name;        // [sweep] name, default: file stem
-  std::string output_dir;  // folder holding <name>/ (default: experiment.output_dir/sweeps)
+  std::string file;             // the sweep file
+  std::string name;             // [sweep] name, default: file stem
+  std::string output_dir;       // folder holding <name>/ (default: experiment.output_dir/sweeps)
   std::string experiment_toml;  // the file without [sweep]
   std::string base_dir;
   std::vector<std::string> keys;  // swept keys
