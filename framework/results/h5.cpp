@@ -42,6 +42,16 @@ herr_t find_io_error(unsigned, const H5E_error2_t* e, void* out) {
   return 0;
 }
 
+// A name HDF5 keeps for an object (H5Fget_name, H5Iget_name), whole.
+std::string h5_name(ssize_t (*get)(hid_t, char*, size_t), hid_t id) {
+  const ssize_t n = get(id, nullptr, 0);
+  if (n <= 0) return "";
+  std::string s(static_cast<size_t>(n) + 1, '\0');
+  get(id, s.data(), s.size());
+  s.resize(static_cast<size_t>(n));
+  return s;
+}
+
 hid_t check(hid_t id, const std::string& what) {
   if (id >= 0) return id;
   std::string io;
@@ -49,6 +59,50 @@ hid_t check(hid_t id, const std::string& what) {
   H5Eclear2(H5E_DEFAULT);
   throw Error("HDF5: " + what + " failed" + io);
 }
+
+}  // namespace
+
+std::string where(hid_t loc, const std::string& name) {
+  std::string file = h5_name(H5Fget_name, loc), obj = h5_name(H5Iget_name, loc);
+  H5Eclear2(H5E_DEFAULT);
+  if (obj.empty() || obj.back() != '/') obj += "/";
+  if (!name.empty() && name[0] == '/') obj.clear();
+  return (file.empty() ? std::string("(HDF5 file)") : file) + ": " + obj + name;
+}
+
+namespace {
+
+Error missing_attr(hid_t obj, const std::string& name) {
+  return Error(where(obj, "@" + name) + ": missing attribute; is it an ftlab results file of this version?");
+}
+
+Handle open_dataset(hid_t loc, const std::string& name) {
+  if (!exists(loc, name))
+    throw Error(where(loc, name) + ": no such dataset; is it an ftlab results file of this version?");
+  return Handle(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "open dataset " + where(loc, name)), H5Dclose);
+}
+
+// A dataset's extent; refuses one whose element count would not fit in memory
+// (a damaged or hostile file can declare 2^60 elements and store none).
+std::vector<hsize_t> dataset_dims(const Handle& ds, hid_t loc, const std::string& name, size_t elem) {
+  Handle space(check(H5Dget_space(ds.id()), "dataspace of " + where(loc, name)), H5Sclose);
+  const int nd = H5Sget_simple_extent_ndims(space.id());
+  if (nd < 0 || nd > 32) throw Error(where(loc, name) + ": damaged dataspace (" + std::to_string(nd) + " dimensions)");
+  std::vector<hsize_t> dims(static_cast<size_t>(nd));
+  check(H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr), "dimensions of " + where(loc, name));
+  const hsize_t limit = (hsize_t{1} << 40) / elem;  // 1 TiB
+  hsize_t count = 1;
+  for (auto d : dims) {
+    if (d != 0 && count > limit / d)
+      throw Error(where(loc, name) + ": declares more than 2^40 bytes of data; the file is damaged");
+    count *= d;
+  }
+  return dims;
+}
+
+}  // namespace
+
+namespace {
 
 template <typename T>
 hid_t mem_type();
@@ -160,7 +214,10 @@ Handle group(hid_t loc, const std::string& path) {
 
 Handle open_group(hid_t loc, const std::string& path) {
   hid_t g = H5Gopen2(loc, path.c_str(), H5P_DEFAULT);
-  if (g < 0) throw Error("results file has no group '" + path + "'");
+  if (g < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw Error(where(loc, path) + ": no such group; is it an ftlab results file of this version?");
+  }
   return Handle(g, H5Gclose);
 }
 
@@ -223,31 +280,32 @@ void attr(hid_t obj, const std::string& name, double value) {
 }
 
 std::string read_attr_string(hid_t obj, const std::string& name) {
-  if (H5Aexists(obj, name.c_str()) <= 0) throw Error("results file: missing attribute '" + name + "'");
-  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + name), H5Aclose);
+  if (H5Aexists(obj, name.c_str()) <= 0) throw missing_attr(obj, name);
+  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + where(obj, "@" + name)), H5Aclose);
   Handle type = string_type();
   char* p = nullptr;
-  check(H5Aread(a.id(), type.id(), &p), "read attribute " + name);
+  check(H5Aread(a.id(), type.id(), &p), "read attribute " + where(obj, "@" + name) + " (wrong type?)");
   std::string s = p ? p : "";
   H5free_memory(p);
   return s;
 }
 
 int64_t read_attr_int(hid_t obj, const std::string& name) {
-  if (H5Aexists(obj, name.c_str()) <= 0) throw Error("results file: missing attribute '" + name + "'");
-  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + name), H5Aclose);
+  if (H5Aexists(obj, name.c_str()) <= 0) throw missing_attr(obj, name);
+  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + where(obj, "@" + name)), H5Aclose);
   int64_t v = 0;
-  check(H5Aread(a.id(), H5T_NATIVE_INT64, &v), "read attribute " + name);
+  check(H5Aread(a.id(), H5T_NATIVE_INT64, &v), "read attribute " + where(obj, "@" + name) + " (wrong type?)");
   return v;
 }
 
 double read_attr_double(hid_t obj, const std::string& name) {
-  if (H5Aexists(obj, name.c_str()) <= 0) throw Error("results file: missing attribute '" + name + "'");
-  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + name), H5Aclose);
+  if (H5Aexists(obj, name.c_str()) <= 0) throw missing_attr(obj, name);
+  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + where(obj, "@" + name)), H5Aclose);
   double v = 0;
-  check(H5Aread(a.id(), H5T_NATIVE_DOUBLE, &v), "read attribute " + name);
+  check(H5Aread(a.id(), H5T_NATIVE_DOUBLE, &v), "read attribute " + where(obj, "@" + name) + " (wrong type?)");
   return v;
 }
+
 
 template <typename T>
 void write(hid_t loc, const std::string& name, const std::vector<int64_t>& shape, const T* data) {
@@ -269,23 +327,21 @@ void write(hid_t loc, const std::string& name, const std::vector<int64_t>& shape
   Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   H5Pset_create_intermediate_group(lcpl.id(), 1);
   Handle ds(check(H5Dcreate2(loc, name.c_str(), file_type<T>(), space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT),
-                  "create dataset " + name),
+                  "create dataset " + where(loc, name)),
             H5Dclose);
-  if (count > 0) check(H5Dwrite(ds.id(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write dataset " + name);
+  if (count > 0) check(H5Dwrite(ds.id(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write dataset " + where(loc, name));
 }
 
 template <typename T>
 std::vector<T> read(hid_t loc, const std::string& name, std::vector<int64_t>* shape) {
-  if (!exists(loc, name)) throw Error("results file has no dataset '" + name + "'");
-  Handle ds(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "open dataset " + name), H5Dclose);
-  Handle space(check(H5Dget_space(ds.id()), "dataspace " + name), H5Sclose);
-  int nd = H5Sget_simple_extent_ndims(space.id());
-  std::vector<hsize_t> dims(static_cast<size_t>(std::max(nd, 0)));
-  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  Handle ds = open_dataset(loc, name);
+  const std::vector<hsize_t> dims = dataset_dims(ds, loc, name, sizeof(T));
   hsize_t count = 1;
   for (auto d : dims) count *= d;
   std::vector<T> out(count);
-  if (count > 0) check(H5Dread(ds.id(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+  if (count > 0)
+    check(H5Dread(ds.id(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+          "read " + where(loc, name) + " (not numbers, or damaged)");
   if (shape) shape->assign(dims.begin(), dims.end());
   return out;
 }
@@ -340,22 +396,22 @@ void write_strings(hid_t loc, const std::string& name, const std::vector<std::st
   Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   H5Pset_create_intermediate_group(lcpl.id(), 1);
   Handle ds(check(H5Dcreate2(loc, name.c_str(), type.id(), space.id(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT),
-                  "create dataset " + name),
+                  "create dataset " + where(loc, name)),
             H5Dclose);
   std::vector<const char*> ptrs;
   for (const auto& v : values) ptrs.push_back(v.c_str());
-  if (n > 0) check(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + name);
+  if (n > 0) check(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + where(loc, name));
 }
 
 std::vector<std::string> read_strings(hid_t loc, const std::string& name) {
-  if (!exists(loc, name)) throw Error("results file has no dataset '" + name + "'");
-  Handle ds(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "open dataset " + name), H5Dclose);
-  Handle space(check(H5Dget_space(ds.id()), "dataspace " + name), H5Sclose);
-  hsize_t n = 0;
-  H5Sget_simple_extent_dims(space.id(), &n, nullptr);
+  Handle ds = open_dataset(loc, name);
+  const std::vector<hsize_t> dims = dataset_dims(ds, loc, name, sizeof(char*));
+  if (dims.size() != 1) throw Error(where(loc, name) + ": expected a list of strings, found " +
+                                    std::to_string(dims.size()) + " dimensions");
+  const hsize_t n = dims[0];
   Handle type = string_type();
   std::vector<char*> ptrs(n, nullptr);
-  if (n > 0) check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read " + name);
+  if (n > 0) check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read " + where(loc, name) + " (not strings, or damaged)");
   std::vector<std::string> out;
   for (char* p : ptrs) {
     out.emplace_back(p ? p : "");

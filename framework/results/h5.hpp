@@ -29,6 +29,10 @@ class Handle {
   herr_t (*close_)(hid_t) = nullptr;
 };
 
+// "<file>: <group path>/<name>" for messages (name "@attr" for an attribute):
+// every error about a file's content names the file and the dataset.
+std::string where(hid_t loc, const std::string& name);
+
 Handle create_file(const std::string& path);  // truncates
 Handle open_file(const std::string& path, bool writable);
 void flush(const Handle& file);  // throws, naming the file and the OS error, when it cannot be written

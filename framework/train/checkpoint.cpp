@@ -171,7 +171,36 @@ std::string find_checkpoint(const std::string& path) {
   return files.back();
 }
 
-LoadedCheckpoint peek_checkpoint(const std::string& file) {
+namespace {
+
+// The newest checkpoint in file's folder older than file, or "".
+std::string checkpoint_previous(const std::string& file) {
+  const fs::path p(file);
+  std::string best;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(p.parent_path().empty() ? "." : p.parent_path(), ec)) {
+    const std::string n = e.path().filename().string();
+    if (n.rfind("checkpoint-", 0) == 0 && e.path().extension() == ".h5" && n < p.filename().string() &&
+        n > fs::path(best).filename().string())
+      best = e.path().string();
+  }
+  return best;
+}
+
+// Runs read(); an error gets the way out: the previous checkpoint, when there is one.
+template <typename F>
+auto checkpoint_read_or_offer(const std::string& file, F read) -> decltype(read()) {
+  try {
+    return read();
+  } catch (const Error& e) {
+    const std::string prev = checkpoint_previous(file);
+    if (prev.empty()) throw;
+    throw Error(std::string(e.what()) + "; if " + fs::path(file).filename().string() +
+                " is damaged, resume from the previous checkpoint: --resume " + prev);
+  }
+}
+
+LoadedCheckpoint peek_checkpoint_file(const std::string& file) {
   h5::Handle f = h5::open_file(file, false);
   if (!H5Aexists(f.id(), schema::k_attr_format) ||
       h5::read_attr_string(f.id(), schema::k_attr_format) != schema::k_checkpoint_format)
@@ -187,9 +216,8 @@ LoadedCheckpoint peek_checkpoint(const std::string& file) {
   return c;
 }
 
-LoadedCheckpoint load_checkpoint(const std::string& path, Model& model, AdamW& opt) {
-  const std::string file = find_checkpoint(path);
-  LoadedCheckpoint c = peek_checkpoint(file);
+LoadedCheckpoint load_checkpoint_file(const std::string& file, Model& model, AdamW& opt) {
+  LoadedCheckpoint c = peek_checkpoint_file(file);
   h5::Handle f = h5::open_file(file, false);
   const hid_t root = f.id();
   TrainState& s = c.state;
@@ -243,6 +271,17 @@ LoadedCheckpoint load_checkpoint(const std::string& path, Model& model, AdamW& o
     s.evals.push_back(read_eval(g.id(), file + ": evals/" + std::to_string(i)));
   }
   return c;
+}
+
+}  // namespace
+
+LoadedCheckpoint peek_checkpoint(const std::string& file) {
+  return checkpoint_read_or_offer(file, [&] { return peek_checkpoint_file(file); });
+}
+
+LoadedCheckpoint load_checkpoint(const std::string& path, Model& model, AdamW& opt) {
+  const std::string file = find_checkpoint(path);
+  return checkpoint_read_or_offer(file, [&] { return load_checkpoint_file(file, model, opt); });
 }
 
 }  // namespace ftl
