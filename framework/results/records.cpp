@@ -6,6 +6,7 @@
 #include <hdf5.h>
 
 #include <cmath>
+#include <cstdint>
 
 namespace ftl {
 
@@ -129,14 +130,35 @@ void write_step_log(hid_t g, const std::vector<StepRecord>& steps) {
   h5::write<int32_t>(g, "skipped", {n}, skipped.data());
 }
 
+namespace {
+
+// One column of a log table: 1-D and, after the first, as long as the first
+// (a damaged file is an Error naming the dataset, never a read past the end).
+template <typename T>
+std::vector<T> read_column(hid_t g, const std::string& name, size_t* rows) {
+  std::vector<int64_t> shape;
+  auto v = h5::read<T>(g, name, &shape);
+  if (shape.size() != 1)
+    throw Error(h5::where(g, name) + ": a log column must be 1-D, found " + std::to_string(shape.size()) +
+                " dimensions; the file is damaged");
+  if (*rows == SIZE_MAX) *rows = v.size();
+  if (v.size() != *rows)
+    throw Error(h5::where(g, name) + ": " + std::to_string(v.size()) + " rows, the other columns " +
+                std::to_string(*rows) + "; the file is damaged");
+  return v;
+}
+
+}  // namespace
+
 std::vector<StepRecord> read_step_log(hid_t g) {
-  auto step = h5::read<int64_t>(g, "step");
-  auto epoch = h5::read<double>(g, "epoch");
-  auto loss = h5::read<float>(g, "loss");
-  auto lr = h5::read<double>(g, "learning_rate");
-  auto norm = h5::read<float>(g, "grad_norm");
-  auto scale = h5::read<float>(g, "loss_scale");
-  auto skipped = h5::read<int32_t>(g, "skipped");
+  size_t n = SIZE_MAX;
+  auto step = read_column<int64_t>(g, "step", &n);
+  auto epoch = read_column<double>(g, "epoch", &n);
+  auto loss = read_column<float>(g, "loss", &n);
+  auto lr = read_column<double>(g, "learning_rate", &n);
+  auto norm = read_column<float>(g, "grad_norm", &n);
+  auto scale = read_column<float>(g, "loss_scale", &n);
+  auto skipped = read_column<int32_t>(g, "skipped", &n);
   std::vector<StepRecord> out;
   for (size_t i = 0; i < step.size(); ++i)
     out.push_back({step[i], epoch[i], loss[i], lr[i], norm[i], scale[i], skipped[i]});
@@ -168,11 +190,12 @@ void write_epoch_log(hid_t g, const std::vector<EpochRecord>& epochs) {
 }
 
 std::vector<EpochRecord> read_epoch_log(hid_t g) {
-  auto epoch = h5::read<int64_t>(g, "epoch");
-  auto seconds = h5::read<double>(g, "seconds");
-  auto samples = h5::read<int64_t>(g, "samples");
-  auto tokens = h5::read<int64_t>(g, "tokens");
-  auto slots = h5::read<int64_t>(g, "token_slots");
+  size_t n = SIZE_MAX;
+  auto epoch = read_column<int64_t>(g, "epoch", &n);
+  auto seconds = read_column<double>(g, "seconds", &n);
+  auto samples = read_column<int64_t>(g, "samples", &n);
+  auto tokens = read_column<int64_t>(g, "tokens", &n);
+  auto slots = read_column<int64_t>(g, "token_slots", &n);
   std::vector<EpochRecord> out;
   for (size_t i = 0; i < epoch.size(); ++i) out.push_back({epoch[i], seconds[i], samples[i], tokens[i], slots[i]});
   return out;
