@@ -166,7 +166,8 @@ std::pair<int64_t, int64_t> shard_of(const po::variables_map& vm) {
   const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
   const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
   if (count == nullptr) throw Error("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; use --shard K/N");
-  const int64_t task = slurm_integer("SLURM_ARRAY_TASK_ID", id) - (min ? slurm_integer("SLURM_ARRAY_TASK_MIN", min) : 0);
+  const int64_t task =
+      slurm_integer("SLURM_ARRAY_TASK_ID", id) - (min ? slurm_integer("SLURM_ARRAY_TASK_MIN", min) : 0);
   return parse_shard(std::to_string(task) + "/" + std::to_string(slurm_integer("SLURM_ARRAY_TASK_COUNT", count)),
                      "the Slurm array task");
 }
@@ -197,7 +198,11 @@ void write_point_files(const Sweep& s, const std::string& folder) {
 class PointRunner {
  public:
   PointRunner(const Sweep& s, const po::variables_map& vm, const std::vector<std::string>& sets)
-      : s_(s), vm_(vm), sets_(sets), folder_(s.folder()), jobs_(std::max(1, vm["jobs"].as<int>())),
+      : s_(s),
+        vm_(vm),
+        sets_(sets),
+        folder_(s.folder()),
+        jobs_(std::max(1, vm["jobs"].as<int>())),
         self_(boost::dll::program_location().string()) {}
 
   void run_all(const std::vector<SweepPoint>& mine) {
@@ -225,9 +230,9 @@ class PointRunner {
     if (vm_.count("dry-run")) {
       const Status st = status_of(out);
       std::fprintf(stderr, "  %s %s:%s\n", pt.id.c_str(),
-                   st == Status::running    ? "is running in another process"
+                   st == Status::running   ? "is running in another process"
                    : st == Status::partial ? "would resume"
-                                            : "would run",
+                                           : "would run",
                    o.c_str());
       return;
     }
@@ -254,13 +259,14 @@ class PointRunner {
   }
 
   std::vector<std::string> run_args(const SweepPoint& pt, const std::string& out, Status st) {
-    std::vector<std::string> args = {self_, "run", folder_ + "/" + pt.id + ".toml", "--base-dir", s_.base_dir,
+    std::vector<std::string> args = {self_,      "run", folder_ + "/" + pt.id + ".toml", "--base-dir", s_.base_dir,
                                      "--output", out};
     for (const auto& x : pt.overrides) args.insert(args.end(), {"--set", x});
     for (const auto& x : sets_) args.insert(args.end(), {"--set", x});
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     if (jobs_ > 1)
-      args.insert(args.end(), {"--set", "experiment.threads=" + std::to_string(std::max(1u, cores / static_cast<unsigned>(jobs_)))});
+      args.insert(args.end(), {"--set", "experiment.threads=" +
+                                            std::to_string(std::max(1u, cores / static_cast<unsigned>(jobs_)))});
     for (const auto& d : get_or(vm_, "plugin-path", std::vector<std::string>{}))
       args.insert(args.end(), {"--plugin-path", d});
     if (st == Status::partial && fs::exists(out + ".ckpt"))

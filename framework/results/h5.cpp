@@ -306,7 +306,6 @@ double read_attr_double(hid_t obj, const std::string& name) {
   return v;
 }
 
-
 template <typename T>
 void write(hid_t loc, const std::string& name, const std::vector<int64_t>& shape, const T* data) {
   std::vector<hsize_t> dims(shape.begin(), shape.end());
@@ -329,7 +328,8 @@ void write(hid_t loc, const std::string& name, const std::vector<int64_t>& shape
   Handle ds(check(H5Dcreate2(loc, name.c_str(), file_type<T>(), space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT),
                   "create dataset " + where(loc, name)),
             H5Dclose);
-  if (count > 0) check(H5Dwrite(ds.id(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write dataset " + where(loc, name));
+  if (count > 0)
+    check(H5Dwrite(ds.id(), mem_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write dataset " + where(loc, name));
 }
 
 template <typename T>
@@ -400,18 +400,22 @@ void write_strings(hid_t loc, const std::string& name, const std::vector<std::st
             H5Dclose);
   std::vector<const char*> ptrs;
   for (const auto& v : values) ptrs.push_back(v.c_str());
-  if (n > 0) check(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + where(loc, name));
+  if (n > 0)
+    check(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + where(loc, name));
 }
 
 std::vector<std::string> read_strings(hid_t loc, const std::string& name) {
   Handle ds = open_dataset(loc, name);
   const std::vector<hsize_t> dims = dataset_dims(ds, loc, name, sizeof(char*));
-  if (dims.size() != 1) throw Error(where(loc, name) + ": expected a list of strings, found " +
-                                    std::to_string(dims.size()) + " dimensions");
+  if (dims.size() != 1)
+    throw Error(where(loc, name) + ": expected a list of strings, found " + std::to_string(dims.size()) +
+                " dimensions");
   const hsize_t n = dims[0];
   Handle type = string_type();
   std::vector<char*> ptrs(n, nullptr);
-  if (n > 0) check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read " + where(loc, name) + " (not strings, or damaged)");
+  if (n > 0)
+    check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
+          "read " + where(loc, name) + " (not strings, or damaged)");
   std::vector<std::string> out;
   for (char* p : ptrs) {
     out.emplace_back(p ? p : "");

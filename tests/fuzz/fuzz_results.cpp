@@ -16,10 +16,10 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -122,8 +122,8 @@ void replace_entry(hid_t f, const Entry& e, int kind, Reader& in) {
     if (ds >= 0 && count > 0) H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
     if (ds >= 0) H5Dclose(ds);
   } else {
-    hid_t a = H5Acreate_by_name(f, e.object.c_str(), e.attr.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT,
-                                H5P_DEFAULT);
+    hid_t a =
+        H5Acreate_by_name(f, e.object.c_str(), e.attr.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (a >= 0) H5Awrite(a, type, data);
     if (a >= 0) H5Aclose(a);
   }
@@ -152,8 +152,8 @@ void write_mutant(const uint8_t* data, size_t size) {
 // A copy of the run without model/ and checkpoints/ (megabytes of weights no
 // reader of report or compare opens): each input copies the file, so smaller is faster.
 void write_compact(const char* from, const std::string& to) {
-  hid_t src = H5Fopen(from, H5F_ACC_RDONLY, H5P_DEFAULT), dst = H5Fcreate(to.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT,
-                                                                            H5P_DEFAULT);
+  hid_t src = H5Fopen(from, H5F_ACC_RDONLY, H5P_DEFAULT),
+        dst = H5Fcreate(to.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (src < 0 || dst < 0) std::exit(2);
   auto copy_link = [](hid_t s, const char* name, const H5L_info_t*, void* d) -> herr_t {
     if (std::strcmp(name, "model") != 0 && std::strcmp(name, "checkpoints") != 0)
