@@ -4,6 +4,7 @@
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "plugincheck/plugincheck.hpp"
+#include "train/global_rng.hpp"
 
 #include <cstdio>
 
@@ -41,6 +42,7 @@ int cmd_plugin_check(int argc, char** argv) {
   opt.isolate = p.vm.count("no-fork") == 0;
   opt.timeout_s = p.vm["timeout"].as<int>();
   opt.strict = p.vm.count("strict") != 0;
+  opt.global_rng = &global_rng_state;  // LibTorch's, which the plugin shares
   if (opt.timeout_s < 1) {
     std::fprintf(stderr, "ftlab: error: --timeout must be at least 1 second\n");
     return 2;

@@ -74,13 +74,14 @@ void expect_ok_or_clean(const ftl_factory& f, const Created& c, const std::strin
     r.pass("create with " + what + " fails cleanly: " + describe_error(c.rc, c.err));
 }
 
-const ftl_factory* factory_at(const std::string& path, uint32_t index, Report& r) {
+const ftl_factory* factory_at(const std::string& path, uint32_t index, Report& r, uint32_t* abi_minor = nullptr) {
   std::string why;
   LoadedPlugin p = load_quietly(path, &why);
   if (p.descriptor == nullptr || index >= p.descriptor->num_factories) {
     r.fail("cannot load the plugin again: " + why);
     return nullptr;
   }
+  if (abi_minor != nullptr) *abi_minor = p.descriptor->abi_minor;
   return &p.descriptor->factories[index];
 }
 
@@ -174,15 +175,22 @@ void check_lifecycle(const std::string& path, uint32_t index, const WorkingConfi
              "FTL_HAS_FIELD (ftl::sdk::fail does)");
 }
 
-void check_behaviour(const std::string& path, uint32_t index, const WorkingConfig& cfg, Report& r) {
-  const ftl_factory* fp = factory_at(path, index, r);
+void check_behaviour(const std::string& path, uint32_t index, const WorkingConfig& working, Report& r) {
+  WorkingConfig cfg = working;
+  const ftl_factory* fp = factory_at(path, index, r, &cfg.abi_minor);
   if (fp == nullptr) return;
   const ftl_factory& f = *fp;
+  const std::string rng = cfg.global_rng ? cfg.global_rng() : "";
   Created c = create(f, cfg.toml, cfg.base_dir, r, "the working config");
   if (c.rc < 0 || c.out == nullptr || c.untouched) {
     r.skip(std::string(kind_name(f.kind)) + " behaviour checks skipped: no working instance");
     return;
   }
+  if (cfg.global_rng)
+    r.expect(cfg.global_rng() == rng, "create leaves LibTorch's global generator alone",
+             "rule 6 'plugins never draw from the global generators': create changed LibTorch's default CPU "
+             "generator state (initial weights drawn from it?); draw from a private generator seeded with "
+             "ftl_config.seed (at::detail::createCPUGenerator(seed), then tensor.normal_(0, std, gen))");
   TensorPool pool;
   switch (f.kind) {
     case FTL_KIND_TOKENIZER:

@@ -28,6 +28,9 @@ struct WorkingConfig {
   int64_t num_labels = 3;  // host-injected values, for the kind checks
   int64_t vocab_size = 100;
   int64_t pad_token_id = 1;
+  uint32_t abi_minor = FTL_ABI_MINOR;  // the ABI minor the plugin declares (set by check_behaviour)
+  // LibTorch's global CPU generator state as bytes (nullptr: not checked); see Options.
+  std::string (*global_rng)() = nullptr;
 };
 
 // create/destroy contract for factory `index` of the library.
@@ -41,6 +44,10 @@ void check_behaviour(const std::string& path, uint32_t index, const WorkingConfi
 void check_tokenizer(const ftl_factory& f, ftl_instance* self, const WorkingConfig& cfg, Report& r);
 void check_dataset(const ftl_factory& f, ftl_instance* self, const WorkingConfig& cfg, Report& r);
 void check_model(const ftl_factory& f, ftl_instance* self, const WorkingConfig& cfg, TensorPool& pool, Report& r);
+// The silent training bugs (check_model_training.cpp); *deterministic tells
+// whether two train steps gave the same gradients (no dropout).
+void check_model_training(const ftl_model_vtable* vt, ftl_instance* self, const WorkingConfig& cfg, TensorPool& pool,
+                          Report& r, bool* deterministic);
 void check_metric(const ftl_factory& f, ftl_instance* self, const WorkingConfig& cfg, TensorPool& pool, Report& r);
 
 // Byte size of the ABI 1.0 vtable of a kind (0 for an unknown kind).

@@ -60,6 +60,7 @@ const UserConfig* find_config(const Options& opt, int32_t kind, const std::strin
 // The user's table plus the keys the host injects for this kind.
 WorkingConfig working_config(const Options& opt, int32_t kind, const std::string& name) {
   WorkingConfig w;
+  w.global_rng = opt.global_rng;
   const UserConfig* user = find_config(opt, kind, name);
   toml::table table;
   if (user != nullptr) {

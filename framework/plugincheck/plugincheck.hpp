@@ -25,6 +25,9 @@ struct Options {
   bool isolate = true;  // fork a child per group
   int timeout_s = 120;  // per group
   bool strict = false;  // warnings fail too
+  // Returns LibTorch's global generator state (the host's LibTorch side sets
+  // it): create and step must leave it alone (ABI rule 6). nullptr: unchecked.
+  std::string (*global_rng)() = nullptr;
 };
 
 // "NAME=TOML" or "NAME=@FILE.toml" (base_dir: the file's folder, else cwd).

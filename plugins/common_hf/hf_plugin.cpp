@@ -9,6 +9,7 @@
 #include "hf_checkpoint.hpp"
 #include "hf_config.hpp"
 
+#include <ftlab/model.hpp>
 #include <ftlab/sdk.hpp>
 #include <ftlab/torch_bridge.hpp>
 
@@ -130,7 +131,10 @@ int32_t create_model(const Arch& arch, const ftl_config* cfg, const ftl_host_api
   }
   m->vocab_size = static_cast<int64_t>(s.values.at("vocab_size"));
   m->num_labels = static_cast<int64_t>(s.values.at("num_labels"));
-  m->net = arch.build(s.values);
+  {
+    ftl::sdk::GlobalGeneratorGuard keep;  // torch::nn layers draw their default init from it (rule 6)
+    m->net = arch.build(s.values);
+  }
   const double init_std = s.values.count("initializer_range") ? s.values.at("initializer_range") : 0.02;
   at::Generator gen = at::detail::createCPUGenerator(cfg->seed);
   if (s.checkpoint.empty())
@@ -191,66 +195,25 @@ int32_t zero_grad(ftl_instance* self, ftl_error* err) noexcept {
 
 int32_t step(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* outputs, uint32_t cap, uint32_t* n_out,
              double* loss, ftl_error* err) noexcept {
-  // Take ownership of every input first, so each is released exactly once on any path.
-  std::vector<std::pair<std::string, ftl::sdk::TensorRef>> owned;
-  if (args != nullptr && args->inputs != nullptr)
-    for (uint32_t k = 0; k < args->n_inputs; ++k)
-      owned.emplace_back(args->inputs[k].name ? args->inputs[k].name : "", ftl::sdk::TensorRef(args->inputs[k].tensor));
   FTL_GUARD_BEGIN
+  ftl::sdk::StepInputs in = ftl::sdk::step_inputs_take(args);  // every input released exactly once, on any path
   Model* m = self_of(self);
-  if (args == nullptr || n_out == nullptr || loss == nullptr) throw ftl::sdk::invalid_argument("step: NULL argument");
+  if (n_out == nullptr || loss == nullptr) throw ftl::sdk::invalid_argument("step: NULL argument");
   if (cap < 1 || outputs == nullptr) {
     *n_out = 1;
     return FTL_ERR_BUFFER_TOO_SMALL;
   }
-  torch::Tensor ids, mask, labels, class_weights;
-  double loss_scale = 1.0, label_smoothing = 0.0;
-  auto scalar = [](const torch::Tensor& t, const std::string& name) {
-    if (t.numel() != 1 || !t.is_floating_point())
-      throw ftl::sdk::invalid_argument("step: " + name + " must be a floating-point scalar");
-    return t.item<double>();
-  };
-  for (auto& [name, ref] : owned) {
-    torch::Tensor t = ftl::torch_bridge::to_torch(ref.release());
-    if (name == "input_ids")
-      ids = t;
-    else if (name == "attention_mask")
-      mask = t;
-    else if (name == "labels")
-      labels = t;
-    else if (name == "class_weights")
-      class_weights = t;
-    else if (name == "loss_scale")
-      loss_scale = scalar(t, name);
-    else if (name == "label_smoothing")
-      label_smoothing = scalar(t, name);
-    else
-      throw ftl::sdk::invalid_argument("step: unknown input '" + name +
-                                       "' (expected input_ids, attention_mask, labels, class_weights, loss_scale, "
-                                       "label_smoothing)");
-  }
-  if (!ids.defined()) throw ftl::sdk::invalid_argument("step: input_ids is required");
-  if (ids.dim() != 2 || ids.scalar_type() != torch::kLong)
-    throw ftl::sdk::invalid_argument("step: input_ids must be int64 [B, T]");
-  if (!mask.defined()) mask = torch::ones_like(ids);
-  if (mask.sizes() != ids.sizes()) throw ftl::sdk::invalid_argument("step: attention_mask must match input_ids");
+  torch::Tensor ids = in.ids, mask = in.mask, labels = in.labels;
   // Reading ids back from a GPU would wait for it; the host checks them before they go there.
   if (ids.is_cpu() && ids.numel() > 0 && (ids.min().item<int64_t>() < 0 || ids.max().item<int64_t>() >= m->vocab_size))
     throw ftl::sdk::invalid_argument("step: input_ids outside 0.." + std::to_string(m->vocab_size - 1) +
                                      "; the tokenizer and the model's vocab_size disagree");
   ids = ids.to(m->device, /*non_blocking=*/true);
   mask = mask.to(m->device, /*non_blocking=*/true);
-  if (labels.defined()) {
-    if (labels.dim() != 1 || labels.size(0) != ids.size(0) || labels.scalar_type() != torch::kLong)
-      throw ftl::sdk::invalid_argument("step: labels must be int64 [B]");
-    labels = labels.to(m->device, /*non_blocking=*/true);
-  }
-  auto loss_options = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(label_smoothing);
-  if (class_weights.defined()) {
-    if (class_weights.dim() != 1 || class_weights.size(0) != m->num_labels)
-      throw ftl::sdk::invalid_argument("step: class_weights must be [num_labels]");
-    loss_options.weight(class_weights.to(m->device, torch::kFloat));
-  }
+  if (labels.defined()) in.labels = labels = labels.to(m->device, /*non_blocking=*/true);
+  if (in.class_weights.defined() && (in.class_weights.dim() != 1 || in.class_weights.size(0) != m->num_labels))
+    throw ftl::sdk::invalid_argument("step: class_weights must be [num_labels]");
+  const double loss_scale = in.loss_scale;
   const bool loss_tensor =
       FTL_HAS_FIELD(args, ftl_step_args, flags) && (args->flags & FTL_STEP_LOSS_TENSOR) != 0 && labels.defined();
   if (loss_tensor && cap < 2) {
@@ -263,8 +226,8 @@ int32_t step(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* ou
     m->net->train();
     {
       Autocast guard(m->device, m->autocast);  // forward only: backward runs outside autocast, as in PyTorch
-      logits = m->net->forward(ids, mask).to(torch::kFloat);                   // [B, L]
-      l = torch::nn::functional::cross_entropy(logits, labels, loss_options);  // [] (weighted) mean
+      logits = m->net->forward(ids, mask).to(torch::kFloat);  // [B, L]
+      l = ftl::sdk::step_loss(logits, in);                    // [] (weighted) mean
     }
     (loss_scale == 1.0 ? l : l * loss_scale).backward();
   } else {
@@ -272,7 +235,7 @@ int32_t step(ftl_instance* self, const ftl_step_args* args, ftl_named_tensor* ou
     torch::NoGradGuard no_grad;
     Autocast guard(m->device, m->autocast);
     logits = m->net->forward(ids, mask).to(torch::kFloat);
-    if (labels.defined()) l = torch::nn::functional::cross_entropy(logits, labels, loss_options);
+    if (labels.defined()) l = ftl::sdk::step_loss(logits, in);
   }
   outputs[0] =
       ftl_named_tensor{"logits", ftl::torch_bridge::from_torch(logits.detach().to(torch::kFloat).contiguous())};
