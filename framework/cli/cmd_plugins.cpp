@@ -27,6 +27,9 @@ int cmd_plugins(int argc, char** argv) {
     std::printf("%-10s %-16s %-8s %s\n", "", "", "", f.library_path.c_str());
   }
   for (const auto& fl : reg.failures()) std::fprintf(stderr, "ftlab: warning: %s\n", fl.message.c_str());
+  for (const auto& s : reg.shadowed())
+    std::fprintf(stderr, "ftlab: note: %s: ignored: %s is provided by %s, earlier on the plugin path, which is used\n",
+                 s.ignored.c_str(), s.what.c_str(), s.used.c_str());
   if (reg.factories().empty()) {
     std::fprintf(stderr, "ftlab: error: no plugins found; searched:");
     for (const auto& d : reg.searched()) std::fprintf(stderr, " %s", d.c_str());

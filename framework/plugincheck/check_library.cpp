@@ -179,7 +179,8 @@ void check_factory(const ftl_plugin_descriptor& d, uint32_t i, std::set<std::pai
   if (ok) r.factory({i, f.kind, f.name});
 }
 
-// The host refuses two libraries that declare the same kind and name.
+// What the host does with the same kind and name in two libraries: the first
+// on the plugin search path is used, later ones are ignored (registry.hpp).
 void check_search_path(const std::string& path, const ftl_plugin_descriptor& d, Report& r) {
   r.begin("loading the libraries on the plugin search path");
   Registry reg;
@@ -190,13 +191,18 @@ void check_search_path(const std::string& path, const ftl_plugin_descriptor& d, 
   for (uint32_t i = 0; i < d.num_factories; ++i) {
     const ftl_factory& f = d.factories[i];
     if (f.name == nullptr) continue;
-    for (const auto& other : reg.factories())
-      if (other.factory->kind == f.kind && std::strcmp(other.factory->name, f.name) == 0 &&
-          !std::filesystem::equivalent(other.library_path, path, ec)) {
-        r.warn(std::string(kind_name(f.kind)) + " '" + f.name + "' is also provided by " + other.library_path +
-               " on the plugin search path; the host refuses both, so remove or rename one");
+    const std::string what = std::string(kind_name(f.kind)) + " '" + f.name + "'";
+    for (const auto& used : reg.factories()) {
+      if (used.factory->kind != f.kind || std::strcmp(used.factory->name, f.name) != 0) continue;
+      if (!std::filesystem::equivalent(used.library_path, path, ec)) {
+        r.warn(what + ": the host uses " + used.library_path + " (first on the plugin search path), not this file; " +
+               "remove or rename one, or put this file's folder first with --plugin-path");
+        ++clashes;
+      } else if (const std::string note = reg.shadow_note(used); !note.empty()) {
+        r.warn(note + "; remove or rename the ignored copies");
         ++clashes;
       }
+    }
   }
   if (clashes == 0) {
     std::string list;

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <sstream>
 
 #include <dlfcn.h>
@@ -117,10 +118,15 @@ void Registry::load_dirs(const std::vector<std::string>& dirs) {
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
       const std::string name = f.filename().string();
-      if (seen_files_.count(name)) continue;  // an earlier folder already provided it
-      seen_files_[name] = true;
+      if (seen_files_.count(name)) {  // an earlier folder provides it: that one is used
+        if (!fs::equivalent(seen_files_[name], f, ec)) shadowed_.push_back({f.string(), seen_files_[name], "the same file name"});
+        continue;
+      }
+      seen_files_[name] = f.string();
       try {
         load_library(f.string());
+      } catch (const DuplicatePlugin& e) {
+        shadowed_.push_back({f.string(), e.used, e.what});
       } catch (const Error& e) {
         failures_.push_back({f.string(), e.what()});
       }
@@ -177,15 +183,32 @@ void Registry::load_library(const std::string& path) {
     }
     for (const auto& other : all_)
       if (other.factory->kind == f->kind && std::strcmp(other.factory->name, f->name) == 0)
-        throw Error(path + ": " + kind_name(f->kind) + " '" + f->name + "' is also provided by " + other.library_path +
-                    "; remove one of the two from the plugin path");
+        throw DuplicatePlugin(path + ": " + kind_name(f->kind) + " '" + f->name + "' is also provided by " +
+                                  other.library_path + ", which is used; remove one of the two from the plugin path",
+                              other.library_path, std::string(kind_name(f->kind)) + " '" + f->name + "'");
   }
   for (uint32_t i = 0; i < d->num_factories; ++i) all_.push_back({&d->factories[i], d, path});
 }
 
+std::string Registry::shadow_note(const FactoryRef& used) const {
+  const std::string what = std::string(kind_name(used.factory->kind)) + " '" + used.factory->name + "'";
+  std::string ignored;
+  for (const auto& s : shadowed_)
+    if (s.used == used.library_path && (s.what == what || s.what == "the same file name"))
+      ignored += (ignored.empty() ? "" : ", ") + s.ignored;
+  if (ignored.empty()) return "";
+  return what + " is used from " + used.library_path + " (first on the plugin path); also on the path and ignored: " +
+         ignored;
+}
+
 const FactoryRef& Registry::find(int32_t kind, const std::string& name) const {
+  static std::set<std::string> noted;  // one note per plugin per process
   for (const auto& f : all_)
-    if (f.factory->kind == kind && name == f.factory->name) return f;
+    if (f.factory->kind == kind && name == f.factory->name) {
+      const std::string note = shadow_note(f);
+      if (!note.empty() && noted.insert(note).second) std::fprintf(stderr, "ftlab: note: %s\n", note.c_str());
+      return f;
+    }
   std::string have;
   for (const auto& f : all_)
     if (f.factory->kind == kind) have += (have.empty() ? "" : ", ") + std::string(f.factory->name);

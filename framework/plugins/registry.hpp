@@ -5,6 +5,8 @@
 // The host never names a plugin: experiments do, descriptors register.
 #pragma once
 
+#include "util/error.hpp"
+
 #include <ftlab/plugin.h>
 
 #include <map>
@@ -25,11 +27,26 @@ struct LoadFailure {
   std::string message;
 };
 
+// A library the search path holds but the host does not use: an earlier one
+// (first on the path wins) has the same file name or provides the same
+// (kind, name). The whole later library is ignored.
+struct Shadowed {
+  std::string ignored, used;  // library paths
+  std::string what;           // "model 'roberta'" or "the same file name"
+};
+
 const char* kind_name(int32_t kind);  // "tokenizer", ... or "unknown"
 
 // The host services lent to every plugin (logging to stderr, Ctrl-C flag).
 const ftl_host_api* host_api();
 void request_stop();  // sets the flag host_api()->should_stop reports
+
+// Thrown by load_library when an already loaded library provides the same (kind, name).
+struct DuplicatePlugin : Error {
+  DuplicatePlugin(const std::string& msg, std::string used_path, std::string plugin)
+      : Error(msg), used(std::move(used_path)), what(std::move(plugin)) {}
+  std::string used, what;
+};
 
 class Registry {
  public:
@@ -40,21 +57,28 @@ class Registry {
   // Loads every libftlab_*.so in dirs. Bad libraries are recorded as failures,
   // not thrown, so one broken plugin does not hide the others.
   void load_dirs(const std::vector<std::string>& dirs);
-  // Loads one library; throws ftl::Error with the reason.
+  // Loads one library; throws ftl::Error with the reason (a (kind, name)
+  // already loaded: DuplicatePlugin).
   void load_library(const std::string& path);
 
   // The factory for (kind, name); throws ftl::Error listing what is available.
+  // When a later library on the path provides it too, says once on stderr
+  // which file is used and which ignored.
   const FactoryRef& find(int32_t kind, const std::string& name) const;
 
   const std::vector<FactoryRef>& factories() const { return all_; }
   const std::vector<LoadFailure>& failures() const { return failures_; }
   const std::vector<std::string>& searched() const { return searched_; }
+  const std::vector<Shadowed>& shadowed() const { return shadowed_; }
+  // "X is used; Y on the plugin path provides it too and is ignored", or "".
+  std::string shadow_note(const FactoryRef& used) const;
 
  private:
   std::vector<FactoryRef> all_;
   std::vector<LoadFailure> failures_;
   std::vector<std::string> searched_;
-  std::map<std::string, bool> seen_files_;  // file name -> loaded (first in path wins)
+  std::vector<Shadowed> shadowed_;
+  std::map<std::string, std::string> seen_files_;  // file name -> the path loaded (first in path wins)
 };
 
 }  // namespace ftl
