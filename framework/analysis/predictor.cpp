@@ -6,6 +6,10 @@
 #include "results/schema.hpp"
 #include "util/error.hpp"
 
+#include <cmath>
+
+#include <algorithm>
+
 namespace ftl::analysis {
 
 std::unique_ptr<Predictor> predictor_load(const std::string& run_path, const std::string& base_dir_override,
@@ -37,8 +41,16 @@ std::unique_ptr<Predictor> predictor_load(const std::string& run_path, const std
     if (shape != std::vector<int64_t>(prm.value.sizes().begin(), prm.value.sizes().end()))
       throw Error(run_path + ": " + schema::k_weights + "/" + prm.name +
                   " has another shape than the rebuilt model's parameter");
+    if (!std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); }))
+      throw Error(run_path + ": " + schema::k_weights + "/" + prm.name +
+                  " holds NaN or infinite values; the run diverged or the file is damaged");
     prm.value.copy_(at::from_blob(v.data(), prm.value.sizes(), at::kFloat).to(prm.value.device()));
   }
+  const size_t stored = h5::children(f.id(), schema::k_weights).size();
+  if (stored != p->model->params().size())
+    throw Error(run_path + ": " + schema::k_weights + " holds " + std::to_string(stored) +
+                " tensors but the model has " + std::to_string(p->model->params().size()) +
+                "; the file is damaged or from another model");
   return p;
 }
 

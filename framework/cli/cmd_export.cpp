@@ -31,6 +31,7 @@
 
 #include <unistd.h>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -86,24 +87,38 @@ struct StagedFolder {
     std::error_code ec;
     if (!dir.empty()) fs::remove_all(dir, ec);
   }
-  // A new DIR is one rename; into an existing DIR each file is renamed over its old copy.
+  // The export replaces DIR whole: a new or empty DIR is one rename; an earlier
+  // export is moved aside, the new one renamed in, the old removed (and put
+  // back if the second rename fails), so no stale file of it survives and no
+  // mix of two exports is ever left. A folder holding anything else is refused
+  // before any work (out_check).
   void publish() {
     std::error_code ec;
-    if (!fs::exists(final_dir, ec)) {
-      fs::rename(dir, final_dir, ec);
-      if (ec) throw Error(final_dir + ": cannot move the export into place (" + ec.message() + ")");
-      dir.clear();
-      return;
+    const std::string old = final_dir + ".ftlab-old-" + std::to_string(::getpid());
+    const bool replace = fs::exists(final_dir, ec) && !fs::is_empty(final_dir, ec);
+    if (replace) {
+      fs::rename(final_dir, old, ec);
+      if (ec) throw Error(final_dir + ": cannot move the earlier export aside (" + ec.message() + ")");
     }
-    if (!fs::is_directory(final_dir, ec)) throw Error("--out " + final_dir + ": exists and is not a folder");
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      fs::rename(entry.path(), fs::path(final_dir) / entry.path().filename(), ec);
-      if (ec)
-        throw Error(final_dir + ": cannot move " + entry.path().filename().string() + " into place (" + ec.message() +
-                    ")");
+    fs::rename(dir, final_dir, ec);
+    if (ec) {
+      if (replace) fs::rename(old, final_dir);
+      throw Error(final_dir + ": cannot move the export into place (" + ec.message() + "); the folder is unchanged");
     }
+    dir.clear();
+    if (replace) fs::remove_all(old, ec);
   }
 };
+
+// --out must be new, an empty folder, or an earlier ftlab export (replaced whole).
+void out_check(const std::string& out) {
+  std::error_code ec;
+  if (!fs::exists(out, ec) || (fs::is_directory(out, ec) && fs::is_empty(out, ec))) return;
+  if (!fs::is_directory(out, ec)) throw Error("--out " + out + ": exists and is not a folder; give a folder path");
+  if (!fs::exists(fs::path(out) / analysis::k_dataset_file, ec) && !fs::exists(fs::path(out) / "config.json", ec))
+    throw Error("--out " + out + ": a folder with other files; give a new or empty folder (an earlier export is " +
+                "replaced whole)");
+}
 
 // Copies the tokenizer files of every folder (or file) a [tokenizer] string value names.
 std::vector<std::string> copy_tokenizer_files(const toml::table* tok, const std::string& base, const std::string& out) {
@@ -135,7 +150,7 @@ int cmd_export(int argc, char** argv) {
   po::options_description desc("ftlab export");
   desc.add_options()("run", po::value<std::string>(), "results file of a finished run")(
       "format", po::value<std::string>()->default_value("hf"), "output format: hf (Hugging Face folder)")(
-      "out", po::value<std::string>(), "folder to write (created; existing files are replaced)")(
+      "out", po::value<std::string>(), "folder to write: new, empty, or an earlier export (replaced whole)")(
       "base-dir", po::value<std::string>(), "folder relative paths of the stored experiment resolve against")(
       "plugin-path", po::value<std::vector<std::string>>()->composing(), "extra plugin folder (repeatable)");
   Parsed p = parse(argc, argv, desc, {"run"}, k_usage);
@@ -145,13 +160,19 @@ int cmd_export(int argc, char** argv) {
   const std::string format = p.vm["format"].as<std::string>();
   if (format != "hf") throw Error("--format " + format + ": unknown format; the only one is hf (Hugging Face)");
   const std::string path = p.vm["run"].as<std::string>();
-  const std::string out = fs::absolute(p.vm["out"].as<std::string>()).lexically_normal().string();
+  if (p.vm["out"].as<std::string>().empty()) throw Error("--out: empty path; give a folder to write");
+  std::string out = fs::absolute(p.vm["out"].as<std::string>()).lexically_normal().string();
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  out_check(out);
 
   // ---- the run: stored experiment, labels, final weights
   h5::Handle f = h5::open_file(path, false);
   const hid_t root = f.id();
   if (attr_or(root, schema::k_attr_format) != schema::k_format)
     throw Error(path + ": not an ftlab results file (no format = \"ftlab-results\" attribute)");
+  if (attr_or(root, schema::k_attr_status) != "complete")
+    throw Error(path + ": the run's status is '" + attr_or(root, schema::k_attr_status) +
+                "', not complete; export a finished run");
   if (!h5::exists(root, schema::k_weights))
     throw Error(path + ": no final weights (model/weights): the run did not finish; export a finished run");
   h5::Handle cfg = h5::open_group(root, schema::k_config);
@@ -163,6 +184,9 @@ int cmd_export(int argc, char** argv) {
     h5::Handle d = h5::open_group(root, schema::k_data);
     labels = h5::read_strings(d.id(), "label_names");
   }
+  if (labels.size() < 2)
+    throw Error(path + ": data/label_names holds " + std::to_string(labels.size()) +
+                " names; the file is damaged (a classifier has at least 2 labels)");
   toml::table doc;
   try {
     doc = toml::parse(experiment_toml);
@@ -220,6 +244,9 @@ int cmd_export(int argc, char** argv) {
       throw Error(path + ": model/weights/" + prm.name +
                   " has another shape than the model the stored "
                   "experiment builds; was the run made with another model configuration?");
+    if (!std::all_of(data.back().begin(), data.back().end(), [](float x) { return std::isfinite(x); }))
+      throw Error(path + ": model/weights/" + prm.name + " holds NaN or infinite values; the run diverged or the " +
+                  "file is damaged: there is nothing usable to export");
     tensors.push_back({prm.name, "F32", shape, data.back().data()});
   }
   const size_t stored = h5::children(root, schema::k_weights).size();

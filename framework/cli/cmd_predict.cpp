@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <numeric>
@@ -33,6 +34,9 @@ const char* k_usage =
     "[--batch-size N] [--base-dir DIR] [--max-length N] [--plugin-path DIR]...";
 
 std::vector<std::string> read_lines(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error("--input " + path + ": is a folder; give a text file with one text per line");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open the --input file; give a text file with one text per line");
   std::vector<std::string> out;
@@ -66,6 +70,13 @@ int cmd_predict(int argc, char** argv) {
     throw Error("--max-length applies to --model only; a run's texts are truncated at its tokenizer's max_length");
   if (p.vm.count("model") && p.vm.count("base-dir"))
     throw Error("--base-dir applies to --run only; a model folder holds its own files");
+  if (p.vm.count("output") && p.vm["output"].as<std::string>() != "-") {
+    const std::string out = p.vm["output"].as<std::string>();
+    output_path_check(out, "--output");
+    std::error_code ec;
+    if (p.vm.count("input") && std::filesystem::equivalent(out, p.vm["input"].as<std::string>(), ec))
+      throw Error("--output " + out + " is the --input file; give another file for the predictions");
+  }
   std::vector<std::string> texts = get_or(p.vm, "text", std::vector<std::string>{});
   if (p.vm.count("input")) {
     auto more = read_lines(p.vm["input"].as<std::string>());

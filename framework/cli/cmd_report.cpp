@@ -50,6 +50,12 @@ int cmd_report(int argc, char** argv) {
   if (p.help) return 0;
   if (!p.vm.count("run")) throw Error(std::string("missing the results file; usage: ftlab ") + k_usage);
   const std::string path = p.vm["run"].as<std::string>();
+  if (p.vm["errors"].as<int64_t>() < 0) throw Error("--errors must be 0 or more");
+  const std::string split_arg = p.vm["split"].as<std::string>();
+  if (split_arg != "test" && split_arg != "validation") throw Error("--split must be test or validation");
+  const bool folder_only = p.vm.count("metric") || !p.vm["split"].defaulted();
+  if (folder_only && !std::filesystem::is_directory(path))
+    throw Error("--metric and --split apply to a sweep folder; a run's page covers its test predictions");
   if (std::filesystem::is_directory(path)) {  // a sweep folder: the comparison page
     std::string out = get_or(p.vm, "out", std::string());
     if (out.empty()) out = (std::filesystem::path(path) / "report.html").string();

@@ -2,6 +2,7 @@
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "train/run.hpp"
+#include "util/error.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -26,16 +27,18 @@ int cmd_run(int argc, char** argv) {
       "folder that relative paths in the experiment resolve against (default: the file's folder)");
   Parsed p = parse(argc, argv, desc, {"experiment"}, k_usage);
   if (p.help) return 0;
+  signals_cooperative();
   Experiment e = load_from(p.vm, k_usage);
   if (p.vm.count("base-dir")) {
     std::ifstream in(e.path, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
-    e = load_experiment_text(text.str(), std::filesystem::absolute(p.vm["base-dir"].as<std::string>()).string(),
-                             e.path, e.overrides);
+    e = load_experiment_text(text.str(), std::filesystem::absolute(p.vm["base-dir"].as<std::string>()).string(), e.path,
+                             e.overrides);
   }
   RunOptions opt;
   opt.output = get_or(p.vm, "output", std::string());
+  if (p.vm.count("output") && opt.output.empty()) throw Error("--output: empty path; give a file name or leave it out");
   opt.plugin_dirs = get_or(p.vm, "plugin-path", std::vector<std::string>{});
   opt.resume = get_or(p.vm, "resume", std::string());
   opt.force = p.vm.count("force") > 0;

@@ -107,6 +107,9 @@ int cmd_score(int argc, char** argv) {
     const std::string task = get_or(p.vm, "task", r.task);
     if (task.empty()) throw Error(h5 + ": its config has no dataset.task; give --task");
     const auto gold = tweeteval::read_gold(p.vm["gold"].as<std::string>(), task);
+    if (r.num_labels != gold.num_labels)
+      throw Error(h5 + ": its test logits have " + std::to_string(r.num_labels) + " columns but the gold mapping of '" +
+                  task + "' has " + std::to_string(gold.num_labels) + " labels; is it a run of this task?");
     if (r.pred.size() != gold.labels.size())
       throw Error(h5 + " has " + std::to_string(r.pred.size()) + " test predictions but the gold files have " +
                   std::to_string(gold.labels.size()) + " (did the run set dataset.max_test?)");

@@ -166,6 +166,7 @@ int cmd_suite(int argc, char** argv) {
       "plugin-path", po::value<std::vector<std::string>>()->composing(), "extra plugin folder (repeatable)");
   Parsed p = parse(argc, argv, desc, {"dir"}, k_usage);
   if (p.help) return 0;
+  signals_cooperative();
   if (!p.vm.count("dir")) throw Error(std::string("missing the folder; usage: ftlab ") + k_usage);
   const auto files = suite_files(p.vm["dir"].as<std::string>(), get_or(p.vm, "tasks", std::string()));
   const auto sets = get_or(p.vm, "set", std::vector<std::string>{});

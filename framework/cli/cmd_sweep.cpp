@@ -343,12 +343,16 @@ int cmd_sweep(int argc, char** argv) {
   if (p.help) return 0;
   if (!p.vm.count("sweep")) throw Error(std::string("missing the sweep file; usage: ftlab ") + k_usage);
   const auto sets = get_or(p.vm, "set", std::vector<std::string>{});
+  signals_cooperative();
   const Sweep s = load_sweep(p.vm["sweep"].as<std::string>(), sets);
+  if (p.vm["jobs"].as<int>() < 1) throw Error("--jobs must be at least 1");
   const auto [k, n] = shard_of(p.vm);
   const auto mine = shard(s.points, k, n);
   const std::string folder = s.folder();
-  fs::create_directories(folder);
-  write_point_files(s, folder);
+  if (!p.vm.count("dry-run")) {  // a dry run writes nothing
+    fs::create_directories(folder);
+    write_point_files(s, folder);
+  }
   std::fprintf(stderr, "sweep %s: %zu points, shard %lld/%lld runs %zu, folder %s\n", s.name.c_str(), s.points.size(),
                static_cast<long long>(k), static_cast<long long>(n), mine.size(), folder.c_str());
 

@@ -10,9 +10,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <iostream>
 #include <string>
 
 namespace ftl::cli {
@@ -37,10 +40,6 @@ void print_usage(FILE* out) {
                "experiment.plugin_path, then next to the executable.\n");
 }
 
-void on_signal(int) {
-  ftl::request_stop();
-}
-
 // A crash is a bug: say so in one line with the signal, dump the native stack
 // (async-signal-safe calls only), then die with the signal's default action so
 // the exit status still tells a shell or CTest what happened.
@@ -61,6 +60,17 @@ void on_fatal(int sig) {
   std::raise(sig);
 }
 
+// 0 when everything written to standard output reached it; else one line and 1
+// (a full disk or a closed pipe must not look like a complete table).
+int stdout_flushed() {
+  errno = 0;
+  std::cout.flush();
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout) && std::cout.good()) return 0;
+  std::fprintf(stderr, "ftlab: error: cannot write standard output (%s); the output is incomplete\n",
+               errno != 0 ? std::strerror(errno) : "write failed");
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -79,21 +89,25 @@ int main(int argc, char** argv) {
   }
   for (const auto& c : ftl::cli::commands()) {
     if (cmd != c.name) continue;
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    // SIGINT/SIGTERM keep their default action (the process ends; every output
+    // is written under a temporary name and renamed when whole) unless the
+    // command stops cooperatively (run, sweep, suite: cli/options.hpp).
     void* warm[1];
     (void)backtrace(warm, 1);  // loads libgcc's unwinder now, not inside the handler
     for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL}) std::signal(sig, on_fatal);
     ftl::tune_process();
     try {
-      return c.fn(argc - 1, argv + 1);
+      const int rc = c.fn(argc - 1, argv + 1);
+      return rc != 0 ? rc : stdout_flushed();
     } catch (const std::bad_alloc&) {
       std::fprintf(stderr, "ftlab: error: out of memory; use smaller sizes (batch, model, max_length)\n");
       return 1;
     } catch (const std::exception& e) {
       // One line: LibTorch's errors (c10::Error, e.g. a failed allocation) append a C++ stack.
       const std::string what = e.what();
-      std::fprintf(stderr, "ftlab: error: %s\n", what.substr(0, what.find('\n')).c_str());
+      std::string line = what.substr(0, what.find('\n'));
+      if (line.size() > 2000) line = line.substr(0, 2000) + "... (message cut at 2000 bytes)";
+      std::fprintf(stderr, "ftlab: error: %s\n", line.c_str());
       return 1;
     }
   }

@@ -1,5 +1,10 @@
 // options.cpp - see options.hpp.
 #include "cli/options.hpp"
+#include "plugins/registry.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
 
 #include "util/error.hpp"
 
@@ -37,6 +42,28 @@ void add_experiment_options(po::options_description& desc) {
 Experiment load_from(const po::variables_map& vm, const char* usage) {
   if (!vm.count("experiment")) throw Error(std::string("missing the experiment file; usage: ftlab ") + usage);
   return load_experiment(vm["experiment"].as<std::string>(), get_or(vm, "set", std::vector<std::string>{}));
+}
+
+namespace {
+
+void on_stop_signal(int sig) {
+  static volatile std::sig_atomic_t seen = 0;
+  if (seen) {
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+    return;
+  }
+  seen = 1;
+  request_stop();
+  const char msg[] = "ftlab: stopping at the next safe point (a second signal ends it at once)\n";
+  (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+}
+
+}  // namespace
+
+void signals_cooperative() {
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
 }
 
 }  // namespace ftl::cli

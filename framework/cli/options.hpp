@@ -24,6 +24,11 @@ Parsed parse(int argc, char** argv, po::options_description& desc, const std::ve
 
 // --set and --plugin-path, and the positional experiment file.
 void add_experiment_options(po::options_description& desc);
+
+// For commands that poll host_api()->should_stop (run, sweep, suite): the first
+// SIGINT or SIGTERM asks them to stop cleanly (checkpoint, exit 1); a second
+// one ends the process at once (e.g. when it is blocked reading a FIFO).
+void signals_cooperative();
 Experiment load_from(const po::variables_map& vm, const char* usage);
 
 template <typename T>

@@ -33,6 +33,8 @@ const std::vector<std::string>& stance_targets() {
 namespace {
 
 std::string read_file(const std::string& path, const std::string& hint) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw Error(path + ": is a folder, not a file" + hint);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open" + hint);
   std::stringstream ss;
@@ -189,7 +191,11 @@ std::vector<std::string> write_predictions(const std::string& dir, const std::st
   if (paths.size() != gold.part_sizes.size()) throw Error("internal: prediction layout does not match the gold parts");
   size_t at = 0;
   for (size_t i = 0; i < paths.size(); ++i) {
-    fs::create_directories(fs::path(paths[i]).parent_path());
+    std::error_code ec;
+    fs::create_directories(fs::path(paths[i]).parent_path(), ec);
+    if (ec)
+      throw Error(fs::path(paths[i]).parent_path().string() + ": cannot create the predictions folder (" +
+                  ec.message() + ")");
     std::string text;
     for (int64_t k = 0; k < gold.part_sizes[i]; ++k) text += std::to_string(pred.at(at++)) + "\n";
     write_file_atomic(paths[i], text);
@@ -207,6 +213,12 @@ TaskScore score(const Registry& reg, const std::string& metric, const std::strin
   spec.where = "metric '" + metric + "'";
   Metric m(reg.find(FTL_KIND_METRIC, metric), spec);
   const auto N = static_cast<int64_t>(gold.size());
+  for (int64_t i = 0; i < N; ++i)
+    if (pred[static_cast<size_t>(i)] < 0 || pred[static_cast<size_t>(i)] >= num_labels)
+      throw Error(task + ": prediction " + std::to_string(i) + " is label " +
+                  std::to_string(pred[static_cast<size_t>(i)]) + ", outside the gold mapping's 0.." +
+                  std::to_string(num_labels - 1) +
+                  "; the predictions are for another task or the results file is damaged");
   std::vector<float> onehot(static_cast<size_t>(N * num_labels), 0.0f);  // [N, C]
   for (int64_t i = 0; i < N; ++i) onehot[static_cast<size_t>(i * num_labels + pred[static_cast<size_t>(i)])] = 1.0f;
   m.reset();
@@ -230,6 +242,10 @@ TaskScore score(const Registry& reg, const std::string& metric, const std::strin
 RunTest read_run_test(const std::string& h5_path) {
   if (!fs::exists(h5_path)) throw Error(h5_path + ": no such results file");
   h5::Handle f = h5::open_file(h5_path, false);
+  const std::string status =
+      H5Aexists(f.id(), schema::k_attr_status) > 0 ? h5::read_attr_string(f.id(), schema::k_attr_status) : "";
+  if (status != "complete")
+    throw Error(h5_path + ": the run's status is '" + status + "', not complete; score a completed run");
   if (!h5::exists(f.id(), "eval/test/final/logits"))
     throw Error(h5_path + ": has no eval/test/final/logits; only a completed run has test predictions");
   RunTest r;

@@ -172,7 +172,13 @@ void check_train_bounds(const Experiment& e) {
                                                   {"max_grad_norm", tc.max_grad_norm},
                                                   {"early_stopping_threshold", tc.early_stopping_threshold}};
   for (const auto& [key, v] : reals) check(std::isfinite(v), e, std::string("train.") + key, "must be finite");
-  for (double w : tc.class_weights) check(std::isfinite(w), e, "train.class_weights", "weights must be finite");
+  double weight_sum = 0.0;
+  for (double w : tc.class_weights) {
+    check(std::isfinite(w) && w >= 0.0, e, "train.class_weights", "weights must be finite and not negative");
+    weight_sum += w;
+  }
+  check(tc.class_weights.empty() || weight_sum > 0.0, e, "train.class_weights",
+        "weights must not all be 0 (the loss would be 0/0)");
 }
 
 }  // namespace
@@ -255,8 +261,25 @@ Experiment load_experiment_text(const std::string& text, const std::string& base
 }
 
 namespace {
+
+// A string with a NUL byte would be cut at it by every C API it reaches
+// (file names, plugin configs): refused, naming the key.
+void check_no_nul(const toml::table& t, const Experiment& e, const std::string& prefix) {
+  for (const auto& [k, v] : t) {
+    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const toml::table* sub = v.as_table()) check_no_nul(*sub, e, key);
+    if (const toml::array* a = v.as_array())
+      for (const auto& n : *a)
+        if (auto s = n.value_exact<std::string>(); s && s->find('\0') != std::string::npos)
+          throw Error(e.where(key) + ": contains a NUL character; remove it");
+    if (auto s = v.value_exact<std::string>(); s && s->find('\0') != std::string::npos)
+      throw Error(e.where(key) + ": contains a NUL character; remove it");
+  }
+}
+
 void finish_experiment(Experiment& e) {
   const std::string& path = e.path;
+  check_no_nul(e.doc, e, "");
 
   for (const auto& [k, v] : e.doc) {
     (void)v;

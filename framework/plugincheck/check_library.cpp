@@ -220,6 +220,12 @@ void check_library(const std::string& path, Report& r) {
   else
     r.warn("file name " + file + " does not match libftlab_*.so; the host only loads such files from its plugin path");
 
+  try {
+    elf_check(path);  // a truncated library would kill the loader with SIGBUS
+  } catch (const Error& e) {
+    r.fail(std::string("cannot be loaded: ") + e.what());
+    return;
+  }
   r.begin("dlopen");
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (handle == nullptr) {

@@ -1,6 +1,9 @@
 // probes.cpp - see probes.hpp.
 #include "plugincheck/probes.hpp"
 
+#include "plugins/registry.hpp"
+#include "util/error.hpp"
+
 #include <cstdio>
 #include <cstring>
 
@@ -28,6 +31,12 @@ const ftl_host_api* check_host_api() {
 
 LoadedPlugin load_quietly(const std::string& path, std::string* why) {
   LoadedPlugin p;
+  try {
+    elf_check(path);
+  } catch (const Error& e) {
+    *why = e.what();
+    return {};
+  }
   p.handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (p.handle == nullptr) {
     *why = dlerror();

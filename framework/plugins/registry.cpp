@@ -12,11 +12,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <sstream>
 
 #include <dlfcn.h>
+#include <elf.h>
 
 #define BOOST_DLL_USE_STD_FS
 #include <boost/dll/runtime_symbol_info.hpp>
@@ -119,7 +121,8 @@ void Registry::load_dirs(const std::vector<std::string>& dirs) {
     for (const auto& f : files) {
       const std::string name = f.filename().string();
       if (seen_files_.count(name)) {  // an earlier folder provides it: that one is used
-        if (!fs::equivalent(seen_files_[name], f, ec)) shadowed_.push_back({f.string(), seen_files_[name], "the same file name"});
+        if (!fs::equivalent(seen_files_[name], f, ec))
+          shadowed_.push_back({f.string(), seen_files_[name], "the same file name"});
         continue;
       }
       seen_files_[name] = f.string();
@@ -134,8 +137,35 @@ void Registry::load_dirs(const std::vector<std::string>& dirs) {
   }
 }
 
+void elf_check(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (!in || ec) throw Error(path + ": cannot read (" + (ec ? ec.message() : std::string("open failed")) + ")");
+  if (!fs::is_regular_file(path, ec)) throw Error(path + ": not a regular file; give a plugin library (.so)");
+  Elf64_Ehdr eh{};
+  in.read(reinterpret_cast<char*>(&eh), sizeof eh);
+  if (!in || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64)
+    throw Error(path + ": invalid ELF header (not a 64-bit ELF shared library)");
+  const auto fits = [&](uint64_t off, uint64_t len) { return off <= size && len <= size - off; };
+  if (!fits(eh.e_phoff, uint64_t{eh.e_phnum} * eh.e_phentsize) || eh.e_phentsize < sizeof(Elf64_Phdr) ||
+      !fits(eh.e_shoff, uint64_t{eh.e_shnum} * eh.e_shentsize))
+    throw Error(path + ": truncated or damaged ELF file (" + std::to_string(size) +
+                " bytes); rebuild or copy it again");
+  for (uint16_t i = 0; i < eh.e_phnum; ++i) {
+    Elf64_Phdr ph{};
+    in.seekg(static_cast<std::streamoff>(eh.e_phoff + uint64_t{i} * eh.e_phentsize));
+    in.read(reinterpret_cast<char*>(&ph), sizeof ph);
+    if (!in || (ph.p_type == PT_LOAD && !fits(ph.p_offset, ph.p_filesz)))
+      throw Error(path + ": truncated ELF file: a loadable segment ends at byte " +
+                  std::to_string(ph.p_offset + ph.p_filesz) + " of " + std::to_string(size) +
+                  "; rebuild or copy it again");
+  }
+}
+
 void Registry::load_library(const std::string& path) {
   namespace dll = boost::dll;
+  elf_check(path);
   auto mode = dll::load_mode::rtld_now | dll::load_mode::rtld_local | static_cast<dll::load_mode::type>(RTLD_NODELETE);
   auto lib = std::make_shared<dll::shared_library>();
   try {
@@ -197,8 +227,8 @@ std::string Registry::shadow_note(const FactoryRef& used) const {
     if (s.used == used.library_path && (s.what == what || s.what == "the same file name"))
       ignored += (ignored.empty() ? "" : ", ") + s.ignored;
   if (ignored.empty()) return "";
-  return what + " is used from " + used.library_path + " (first on the plugin path); also on the path and ignored: " +
-         ignored;
+  return what + " is used from " + used.library_path +
+         " (first on the plugin path); also on the path and ignored: " + ignored;
 }
 
 const FactoryRef& Registry::find(int32_t kind, const std::string& name) const {

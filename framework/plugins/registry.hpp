@@ -37,6 +37,11 @@ struct Shadowed {
 
 const char* kind_name(int32_t kind);  // "tokenizer", ... or "unknown"
 
+// Checks that path is a whole 64-bit ELF file before it is mapped: the
+// dynamic loader maps a truncated library and dies with SIGBUS on first use.
+// Throws ftl::Error naming the file and what is wrong.
+void elf_check(const std::string& path);
+
 // The host services lent to every plugin (logging to stderr, Ctrl-C flag).
 const ftl_host_api* host_api();
 void request_stop();  // sets the flag host_api()->should_stop reports

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <type_traits>
 
 namespace fs = std::filesystem;
 
@@ -279,9 +280,29 @@ void attr(hid_t obj, const std::string& name, double value) {
   check(H5Awrite(a.id(), H5T_NATIVE_DOUBLE, &value), "write attribute " + name);
 }
 
-std::string read_attr_string(hid_t obj, const std::string& name) {
+namespace {
+
+// Opens attribute `name` and checks it holds one value of class `want`
+// (H5T_STRING, H5T_INTEGER or H5T_FLOAT): a damaged or hostile file can store
+// a 2 x 2 array or a string where one number belongs, which a one-value read
+// would overrun or misread.
+Handle open_scalar_attr(hid_t obj, const std::string& name, H5T_class_t want, const char* what) {
   if (H5Aexists(obj, name.c_str()) <= 0) throw missing_attr(obj, name);
   Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + where(obj, "@" + name)), H5Aclose);
+  Handle space(check(H5Aget_space(a.id()), "dataspace of " + where(obj, "@" + name)), H5Sclose);
+  Handle type(check(H5Aget_type(a.id()), "type of " + where(obj, "@" + name)), H5Tclose);
+  const H5T_class_t cls = H5Tget_class(type.id());
+  const bool number_ok =
+      want != H5T_STRING && (cls == H5T_INTEGER || cls == H5T_FLOAT) && (want == H5T_FLOAT || cls == H5T_INTEGER);
+  if (H5Sget_simple_extent_npoints(space.id()) != 1 || (cls != want && !number_ok))
+    throw Error(where(obj, "@" + name) + ": expected one " + what + "; the file is damaged");
+  return a;
+}
+
+}  // namespace
+
+std::string read_attr_string(hid_t obj, const std::string& name) {
+  Handle a = open_scalar_attr(obj, name, H5T_STRING, "string");
   Handle type = string_type();
   char* p = nullptr;
   check(H5Aread(a.id(), type.id(), &p), "read attribute " + where(obj, "@" + name) + " (wrong type?)");
@@ -291,16 +312,14 @@ std::string read_attr_string(hid_t obj, const std::string& name) {
 }
 
 int64_t read_attr_int(hid_t obj, const std::string& name) {
-  if (H5Aexists(obj, name.c_str()) <= 0) throw missing_attr(obj, name);
-  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + where(obj, "@" + name)), H5Aclose);
+  Handle a = open_scalar_attr(obj, name, H5T_INTEGER, "integer");
   int64_t v = 0;
   check(H5Aread(a.id(), H5T_NATIVE_INT64, &v), "read attribute " + where(obj, "@" + name) + " (wrong type?)");
   return v;
 }
 
 double read_attr_double(hid_t obj, const std::string& name) {
-  if (H5Aexists(obj, name.c_str()) <= 0) throw missing_attr(obj, name);
-  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + where(obj, "@" + name)), H5Aclose);
+  Handle a = open_scalar_attr(obj, name, H5T_FLOAT, "number");
   double v = 0;
   check(H5Aread(a.id(), H5T_NATIVE_DOUBLE, &v), "read attribute " + where(obj, "@" + name) + " (wrong type?)");
   return v;
@@ -336,6 +355,17 @@ template <typename T>
 std::vector<T> read(hid_t loc, const std::string& name, std::vector<int64_t>* shape) {
   Handle ds = open_dataset(loc, name);
   const std::vector<hsize_t> dims = dataset_dims(ds, loc, name, sizeof(T));
+  {
+    Handle type(check(H5Dget_type(ds.id()), "type of " + where(loc, name)), H5Tclose);
+    const H5T_class_t cls = H5Tget_class(type.id());
+    const bool want_int = std::is_integral_v<T>;
+    if (cls != H5T_INTEGER && (want_int || cls != H5T_FLOAT))
+      throw Error(where(loc, name) + ": expected " + (want_int ? "integers" : "numbers") + ", found " +
+                  (cls == H5T_FLOAT    ? "floating-point values"
+                   : cls == H5T_STRING ? "strings"
+                                       : "another type") +
+                  "; the file is damaged");
+  }
   hsize_t count = 1;
   for (auto d : dims) count *= d;
   std::vector<T> out(count);

@@ -94,8 +94,9 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& extra_
   s.file = path;
   s.base_dir = fs::absolute(path).parent_path().string();
   s.name = sw->get("name") ? sw->get("name")->value_or(std::string()) : fs::path(path).stem().string();
-  if (s.name.empty() || s.name.find('/') != std::string::npos)
-    throw Error(path + ": sweep.name must be a non-empty string without '/'");
+  if (s.name.empty() || s.name == "." || s.name == ".." ||
+      s.name.find_first_of(std::string("/\0", 2)) != std::string::npos)
+    throw Error(path + ": sweep.name must be a folder name: non-empty, not '.' or '..', without '/' or NUL");
   const std::string mode = sw->get("mode") ? sw->get("mode")->value_or(std::string()) : "grid";
   if (mode != "grid" && mode != "zip" && mode != "random")
     throw Error(where(path, *sw->get("mode"), "sweep.mode") + " must be \"grid\", \"zip\" or \"random\"");

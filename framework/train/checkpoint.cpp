@@ -154,10 +154,21 @@ std::string find_checkpoint(const std::string& path) {
       base.resize(base.size() - suffix.size());
     dir = checkpoint_dir(base);
   }
-  if (!fs::is_directory(dir) && dir == checkpoint_dir(path) && fs::is_regular_file(path))
-    throw Error(path +
-                ": this run is complete (its checkpoints now live in the results file); nothing to resume: "
-                "start a new run without --resume");
+  if (!fs::is_directory(dir) && dir == checkpoint_dir(path) && fs::is_regular_file(path)) {
+    std::string status;
+    try {
+      h5::Handle f = h5::open_file(path, false);
+      if (H5Aexists(f.id(), schema::k_attr_status) > 0) status = h5::read_attr_string(f.id(), schema::k_attr_status);
+    } catch (const Error& e) {
+      throw Error(path + ": not a results file that can be resumed (" + e.what() + ") and no checkpoints at " + dir);
+    }
+    if (status == "complete")
+      throw Error(path +
+                  ": this run is complete (its checkpoints now live in the results file); nothing to resume: "
+                  "start a new run without --resume");
+    throw Error(path + ": a run with status '" + status + "' and no checkpoints at " + dir +
+                "; nothing to resume: start a new run without --resume");
+  }
   if (!fs::is_directory(dir))
     throw Error(path + ": no checkpoints found (looked for " + dir +
                 "); give the run's results path, its .ckpt folder or a checkpoint file");

@@ -29,6 +29,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -97,6 +98,28 @@ std::string predictions_path(const std::string& results) {
   std::string stem = results;
   if (stem.size() > 3 && stem.compare(stem.size() - 3, 3, ".h5") == 0) stem.resize(stem.size() - 3);
   return stem + ".predictions.txt";
+}
+
+// --output must be a file ftlab may replace: not a folder or device, not the
+// experiment file, not a .partial name (reserved for unfinished runs), and not
+// an existing file other than an HDF5 one (an earlier run's results are
+// replaced, which is said).
+void results_path_check(const std::string& out, const std::string& experiment_path) {
+  if (std::error_code ec; fs::is_directory(out, ec))
+    throw Error("--output " + out + ": is a folder; give a file name such as " + out + "/run.h5");
+  output_path_check(out, "--output");
+  const std::string suffix = ".partial";
+  if (out.size() >= suffix.size() && out.compare(out.size() - suffix.size(), suffix.size(), suffix) == 0)
+    throw Error("--output " + out + ": .partial names are for unfinished runs; give a name ending in .h5");
+  std::error_code ec;
+  if (!experiment_path.empty() && fs::equivalent(out, experiment_path, ec))
+    throw Error("--output " + out + " is the experiment file; give another file for the results");
+  if (!fs::exists(out, ec)) return;
+  char magic[8] = {0};
+  std::ifstream(out, std::ios::binary).read(magic, sizeof magic);
+  if (std::memcmp(magic, "\x89HDF\r\n\x1a\n", 8) != 0)
+    throw Error("--output " + out + ": exists and is not an HDF5 file; it would be overwritten: give another name");
+  std::fprintf(stderr, "note: %s exists; it will be replaced when this run completes\n", out.c_str());
 }
 
 std::string checkpoint_name(int64_t step) {
@@ -174,6 +197,27 @@ std::vector<std::string> metric_names(Metric& metric, int64_t c) {
 // What the experiment asks of its components, checked before any training and
 // by `ftlab validate`: training examples, one class weight per label, and a
 // metric_for_best_model that the metric plugin reports.
+// The longest input the tokenizer produces (a long text, truncated) goes
+// through one eval step, so that a max_length beyond the model's positions is
+// found by validate, not at the first long batch of a run.
+void check_longest_input(const Experiment& e, Pipeline& p) {
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "a ";
+  const std::vector<int32_t> ids = p.tokenizer->encode(text, FTL_ENCODE_ADD_SPECIAL | FTL_ENCODE_TRUNCATE);
+  if (ids.empty()) return;
+  const auto n = static_cast<int64_t>(ids.size());
+  at::Tensor t = at::empty({1, n}, at::kLong);  // [1, T]
+  for (int64_t i = 0; i < n; ++i) t[0][i] = static_cast<int64_t>(ids[static_cast<size_t>(i)]);
+  try {
+    (void)p.model->step(t, at::ones({1, n}, at::kLong), at::Tensor(), /*train=*/false, StepExtras{});
+  } catch (const std::exception& err) {
+    const std::string why = err.what();
+    throw Error(e.where("tokenizer") + ": its longest input (" + std::to_string(n) +
+                " tokens, max_length with special tokens) does not fit the model: " + why.substr(0, why.find('\n')) +
+                "; lower tokenizer.max_length or raise the model's max_position_embeddings");
+  }
+}
+
 void check_pipeline(const Experiment& e, Pipeline& p) {
   const TrainConfig& tc = e.train;
   if (p.dataset->size(FTL_SPLIT_TRAIN) == 0)
@@ -182,6 +226,7 @@ void check_pipeline(const Experiment& e, Pipeline& p) {
   if (!tc.class_weights.empty() && static_cast<int64_t>(tc.class_weights.size()) != c)
     throw Error(e.where("train.class_weights") + " has " + std::to_string(tc.class_weights.size()) +
                 " weights but the dataset has " + std::to_string(c) + " labels");
+  check_longest_input(e, p);
   if (tc.metric_for_best_model == "loss" || tc.eval_strategy == "no") return;
   const auto names = metric_names(*p.metric, c);
   if (names.empty() || std::find(names.begin(), names.end(), tc.metric_for_best_model) != names.end()) return;
@@ -225,8 +270,7 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
     if (out_path.empty()) out_path = peek.results_path;
   }
   if (out_path.empty()) out_path = default_output(e);
-  if (std::error_code ec; fs::is_directory(out_path, ec))
-    throw Error("--output " + out_path + ": is a folder; give a file name such as " + out_path + "/run.h5");
+  results_path_check(out_path, e.path);
   if (const fs::path parent = fs::path(out_path).parent_path(); !parent.empty()) {
     std::error_code ec;
     fs::create_directories(parent, ec);

@@ -6,13 +6,27 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include <fcntl.h>
 #include <unistd.h>
 
 namespace ftl {
 
+void output_path_check(const std::string& path, const std::string& what) {
+  if (path.empty()) throw Error(what + ": empty path; give a file name");
+  if (path.back() == '/') throw Error(what + " " + path + ": names a folder; give a file name inside it");
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (st.type() == std::filesystem::file_type::directory)
+    throw Error(what + " " + path + ": is a folder; give a file name");
+  if (std::filesystem::exists(st) && st.type() != std::filesystem::file_type::regular)
+    throw Error(what + " " + path +
+                ": not a regular file (a device, FIFO or socket), which this would replace; give a file path");
+}
+
 void write_file_atomic(const std::string& path, const std::string& text) {
+  output_path_check(path, "output");
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(path + ": cannot write (" + std::strerror(errno) + "); check that the folder exists");

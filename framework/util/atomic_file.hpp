@@ -10,6 +10,12 @@
 namespace ftl {
 
 // Writes text to path atomically; throws ftl::Error (path, OS error) on failure.
+// Checks the path with output_path_check first.
 void write_file_atomic(const std::string& path, const std::string& text);
+
+// Refuses, naming `what` (e.g. "--output"), a path that cannot be replaced by
+// a file: empty, ending in '/', a folder, or a device, FIFO or socket (the
+// final rename would replace /dev/null itself when run as root).
+void output_path_check(const std::string& path, const std::string& what);
 
 }  // namespace ftl

@@ -8,8 +8,19 @@
 
 namespace ftl {
 
+// Control characters (a newline quoted from a bad TOML value, a NUL from a
+// hostile file) become visible, so a message is always one printable line.
+inline std::string one_line(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r' || c == '\t')
+      c = ' ';
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      c = '?';
+  return s;
+}
+
 struct Error : std::runtime_error {
-  explicit Error(const std::string& msg) : std::runtime_error(msg) {}
+  explicit Error(const std::string& msg) : std::runtime_error(one_line(msg)) {}
 };
 
 }  // namespace ftl
