@@ -12,6 +12,7 @@
 #include "analysis/report_html.hpp"
 #include "analysis/report_read.hpp"
 #include "analysis/run_file.hpp"
+#include "fuzz_expect.hpp"
 #include "util/error.hpp"
 
 #include <hdf5.h>
@@ -176,18 +177,6 @@ void write_compact(const char* from, const std::string& to) {
   H5Aiterate2(src, H5_INDEX_NAME, H5_ITER_INC, nullptr, copy_attr, &dst);
   H5Fclose(src);
   H5Fclose(dst);
-}
-
-template <typename F>
-void expect_error_or_success(F f) {
-  try {
-    f();
-  } catch (const ftl::Error& e) {
-    if (std::strchr(e.what(), '\n') != nullptr) {
-      std::fprintf(stderr, "message of more than one line: %s\n", e.what());
-      std::abort();
-    }
-  }  // any other exception escapes: libFuzzer reports it as a crash
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 // Build and run: tests/fuzz/run_fuzz_toml.sh.
 #include "analysis/run_file.hpp"
 #include "config/experiment.hpp"
+#include "fuzz_expect.hpp"
 #include "sweep/expand.hpp"
 #include "util/error.hpp"
 
@@ -26,18 +27,6 @@
 namespace {
 
 std::string g_file;
-
-template <typename F>
-void expect_error_or_success(F f) {
-  try {
-    f();
-  } catch (const ftl::Error& e) {
-    if (std::strchr(e.what(), '\n') != nullptr) {
-      std::fprintf(stderr, "message of more than one line: %s\n", e.what());
-      std::abort();
-    }
-  }
-}
 
 }  // namespace
 

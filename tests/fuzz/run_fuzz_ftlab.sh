@@ -22,7 +22,7 @@ case "$name" in
 esac
 mkdir -p "$work/obj" "$work/corpus"
 flags=(-std=c++17 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
-       -I"$repo/framework" -I"$repo/sdk/include" $(pkg-config --cflags hdf5 tomlplusplus) -DFTLAB_VERSION='"fuzz"')
+       -I"$repo/framework" -I"$repo/sdk/include" -I"$here" $(pkg-config --cflags hdf5 tomlplusplus) -DFTLAB_VERSION='"fuzz"')
 objs=()
 for s in "${srcs[@]}" ; do
   o="$work/obj/${s//\//_}.o"

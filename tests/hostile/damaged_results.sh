@@ -6,9 +6,9 @@
 # dataset (exit 1..125, never a signal), report leaves no page behind, and
 # compare says why it ran no significance test instead of scoring NaN.
 set -uo pipefail
+. "$(dirname "$0")/expect.sh"
 ftlab="$1" src="$2" work="$3"
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-fail() { echo "FAIL: $*"; exit 1; }
 "$ftlab" run "$src/experiments/quickstart.toml" --output r.h5 --set dataset.max_train=64 \
   --set dataset.max_validation=32 --set dataset.max_test=32 --set model.hidden_size=16 \
   --set model.intermediate_size=32 --set model.num_hidden_layers=1 --set model.num_attention_heads=2 \
@@ -24,16 +24,6 @@ with h5py.File("short.h5", "r+") as f:
     a = f["eval/test/final/labels"][()]; del f["eval/test/final/labels"]; f["eval/test/final/labels"] = a[:-4]
 PY
 gold="$src/experiments/assets/tweeteval-sample"
-expect() { # expect NAME REGEX COMMAND...: exit 1..125 with one matching line
-  local name="$1" want="$2" err rc
-  shift 2
-  err=$("$@" 2>&1 >/dev/null)
-  rc=$?
-  [ $rc -ge 1 ] && [ $rc -le 125 ] || fail "$name: exit $rc: $err"
-  [ "$(printf '%s\n' "$err" | grep -c .)" = 1 ] || fail "$name: not one line: $err"
-  printf '%s' "$err" | grep -Eq "$want" || fail "$name: no '$want' in: $err"
-  echo "ok: $name -> exit $rc: $err"
-}
 nan="nan.h5: eval/test/final/logits holds 1 NaN or infinite values \\(first in row 3\\)"
 label="label.h5: eval/test/final/labels\\[5\\] = 7 is outside 0..2"
 short="short.h5: eval/test/final/labels has 28 entries but logits has 32 rows"

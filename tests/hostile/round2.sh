@@ -4,20 +4,10 @@
 # (or, where the fix is to succeed, the right result), nothing replaced that
 # should not be. RUN.h5 is a good tiny run (the damaged_results fixture).
 set -uo pipefail
+. "$(dirname "$0")/expect.sh"
 ftlab="$1" src="$2" good="$3" work="$4"
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-fail() { echo "FAIL: $*"; exit 1; }
 q="$src/experiments/quickstart.toml" gold="$src/experiments/assets/tweeteval-sample"
-expect() { # expect NAME REGEX COMMAND...: exit 1..125 with one matching line
-  local name="$1" want="$2" err rc
-  shift 2
-  err=$("$@" 2>&1 >/dev/null)
-  rc=$?
-  [ $rc -ge 1 ] && [ $rc -le 125 ] || fail "$name: exit $rc: $err"
-  [ "$(printf '%s\n' "$err" | grep -c .)" = 1 ] || fail "$name: not one line: $err"
-  printf '%s' "$err" | grep -Eq -- "$want" || fail "$name: no '$want' in: $err"
-  echo "ok: $name -> exit $rc: $err"
-}
 cp "$good" good.h5
 /usr/bin/python3 - <<'PY' || fail "h5py could not damage the files"
 import h5py, numpy as np, shutil
