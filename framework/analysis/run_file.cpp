@@ -213,6 +213,13 @@ Predictions predictions_read(const std::string& path, const std::string& split, 
   check_predictions(path + ": " + g, shape, p.labels);
   p.n = shape[0];
   p.c = shape[1];
+  if (h5::exists(f.id(), schema::k_data)) {  // one logit column per label name
+    h5::Handle d = h5::open_group(f.id(), schema::k_data);
+    const size_t names = h5::read_strings(d.id(), "label_names").size();
+    if (static_cast<int64_t>(names) != p.c)
+      throw Error(path + ": " + g + "/logits has " + std::to_string(p.c) + " columns but data/label_names " +
+                  std::to_string(names) + " names; the file is damaged");
+  }
   check_finite_logits(path + ": " + g, p.logits, p.c);
   return p;
 }
