@@ -140,6 +140,12 @@ std::unique_ptr<ModelFolder> model_folder_load(const std::string& folder, int64_
                 "files); give a results file with --run instead");
   m->folder = fs::absolute(folder).lexically_normal().string();
   while (m->folder.size() > 1 && m->folder.back() == '/') m->folder.pop_back();
+  for (const char* name : {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "vocab.json",
+                           "merges.txt", "vocab.txt", "special_tokens_map.json", "added_tokens.json", k_dataset_file}) {
+    const fs::path p = fs::path(m->folder) / name;  // a FIFO would block the reader, a folder fail obscurely
+    if (fs::exists(p, ec) && !fs::is_regular_file(p, ec))
+      throw Error(p.string() + ": not a regular file (a folder, FIFO or device); give the model folder's real file");
+  }
   const std::string config_path = m->folder + "/config.json";
   const nlohmann::json config = read_json(config_path, true);
   m->label_names = read_labels(config, config_path);
@@ -213,6 +219,9 @@ std::unique_ptr<ModelFolder> model_folder_load(const std::string& folder, int64_
                 "); check config.json and model.safetensors, or export the run again");
   const std::string weights = m->folder + "/model.safetensors";
   if (fs::exists(weights, ec)) check_all_weights_stored(*m->model, weights);
+  for (const Param& p : m->model->params())
+    if (!at::isfinite(p.value).all().item<bool>())
+      throw Error(weights + ": '" + p.name + "' holds NaN or infinite values; the model cannot predict");
   read_dataset_table(*m);
   std::fprintf(stderr, "model folder %s: tokenizer plugin '%s', model plugin '%s', %zu labels\n", m->folder.c_str(),
                m->tokenizer->factory().factory->name, m->model->factory().factory->name, m->label_names.size());

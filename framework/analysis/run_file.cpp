@@ -107,7 +107,8 @@ std::vector<std::string> run_files_expand(const std::vector<std::string>& args) 
           it.disable_recursion_pending();
           continue;
         }
-        if (it->is_regular_file() && (ends_with(p, ".h5") || ends_with(p, ".h5.partial"))) found.push_back(p);
+        // A FIFO or device named *.h5 is listed too, so that it is reported as not a results file.
+        if (!it->is_directory() && (ends_with(p, ".h5") || ends_with(p, ".h5.partial"))) found.push_back(p);
       }
       std::sort(found.begin(), found.end());
       out.insert(out.end(), found.begin(), found.end());

@@ -83,11 +83,16 @@ Significance significance_best_two(const std::string& path_a, const std::string&
                 std::to_string(pb.n) + ", or other labels); compare runs of the same task and test split";
     return s;
   }
-  s.n = pa.n;
-  std::vector<uint8_t> ca(static_cast<size_t>(pa.n)), cb(static_cast<size_t>(pb.n));
+  std::vector<uint8_t> ca, cb;  // labelled examples only: -1 has no gold label to be right or wrong about
   for (int64_t i = 0; i < pa.n; ++i) {
-    ca[i] = argmax_row(pa.logits.data() + i * pa.c, pa.c) == pa.labels[i];
-    cb[i] = argmax_row(pb.logits.data() + i * pb.c, pb.c) == pb.labels[i];
+    if (pa.labels[i] < 0) continue;
+    ca.push_back(argmax_row(pa.logits.data() + i * pa.c, pa.c) == pa.labels[i]);
+    cb.push_back(argmax_row(pb.logits.data() + i * pb.c, pb.c) == pb.labels[i]);
+  }
+  s.n = static_cast<int64_t>(ca.size());
+  if (s.n == 0) {
+    s.problem = "the test split has no gold labels";
+    return s;
   }
   s.mcnemar = mcnemar_exact(ca, cb);
   if (resamples > 0) run_bootstrap(&s, pa, pb, metric);

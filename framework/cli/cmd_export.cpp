@@ -170,6 +170,10 @@ int cmd_export(int argc, char** argv) {
   const hid_t root = f.id();
   if (attr_or(root, schema::k_attr_format) != schema::k_format)
     throw Error(path + ": not an ftlab results file (no format = \"ftlab-results\" attribute)");
+  if (H5Aexists(root, schema::k_attr_schema_version) <= 0 ||
+      h5::read_attr_int(root, schema::k_attr_schema_version) != schema::k_schema_version)
+    throw Error(path + ": not results schema version " + std::to_string(schema::k_schema_version) +
+                "; export it with the ftlab version that wrote it");
   if (attr_or(root, schema::k_attr_status) != "complete")
     throw Error(path + ": the run's status is '" + attr_or(root, schema::k_attr_status) +
                 "', not complete; export a finished run");
@@ -197,6 +201,9 @@ int cmd_export(int argc, char** argv) {
   if (model_table == nullptr || !(*model_table)["plugin"].is_string())
     throw Error(path + ": the stored experiment has no [model] plugin");
   const std::string plugin = *(*model_table)["plugin"].value<std::string>();
+  if (auto n = (*model_table)["num_labels"].value<int64_t>(); n && *n != static_cast<int64_t>(labels.size()))
+    throw Error(path + ": data/label_names holds " + std::to_string(labels.size()) + " names but the model has " +
+                std::to_string(*n) + " labels; the file is damaged");
 
   // ---- the model plugin writes its own config.json (export_dir)
   std::vector<std::string> dirs;

@@ -119,7 +119,10 @@ int cmd_predict(int argc, char** argv) {
     if (!jsonl) {  // label probability [label probability ...] text
       for (int64_t k = 0; k < table_k; ++k)
         std::printf("%-*s %.4f  ", static_cast<int>(width), names[order[k]].c_str(), prob[order[k]]);
-      std::printf("%s\n", texts[i].c_str());
+      std::string shown = texts[i];  // a NUL byte would end the printed text: show it as \0
+      for (size_t at = shown.find('\0'); at != std::string::npos; at = shown.find('\0', at + 2))
+        shown.replace(at, 1, "\\0");
+      std::printf("%s\n", shown.c_str());
       continue;
     }
     nlohmann::json j;

@@ -122,6 +122,13 @@ void results_path_check(const std::string& out, const std::string& experiment_pa
   std::fprintf(stderr, "note: %s exists; it will be replaced when this run completes\n", out.c_str());
 }
 
+// The command that continues this run: the same experiment and --set values.
+std::string resume_command(const Experiment& e, const std::string& out_path) {
+  std::string cmd = "ftlab run " + e.path;
+  for (const auto& o : e.overrides) cmd += " --set '" + o + "'";
+  return cmd + " --resume " + out_path;
+}
+
 std::string checkpoint_name(int64_t step) {
   char name[64];
   std::snprintf(name, sizeof name, "checkpoint-%06lld.h5", static_cast<long long>(step));
@@ -541,8 +548,7 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
           if (tty) std::fprintf(stderr, "\n");
           const std::string ck = last ? std::string() : save();
           throw Error("interrupted after step " + std::to_string(state.global_step) +
-                      (ck.empty() ? "" : "; checkpoint " + ck) + "; continue with: ftlab run " + e.path + " --resume " +
-                      out_path);
+                      (ck.empty() ? "" : "; checkpoint " + ck) + "; continue with: " + resume_command(e, out_path));
         }
         if (!last) {
           bool stop = false;
@@ -576,8 +582,8 @@ std::string run_experiment(Experiment& e, const RunOptions& opt) {
                                   static_cast<double>(epoch));
       if (save_now) save();
       if (host_api()->should_stop(nullptr))
-        throw Error("interrupted after epoch " + std::to_string(epoch) + "; continue with: ftlab run " + e.path +
-                    " --resume " + out_path);
+        throw Error("interrupted after epoch " + std::to_string(epoch) +
+                    "; continue with: " + resume_command(e, out_path));
       --state.epoch;  // the for-loop increments it
       if (stop) break;
     }

@@ -106,4 +106,32 @@ expect "--resume an empty file" "empty.h5: not a results file that can be resume
 timeout -k 5 -s INT 3 "$ftlab" predict --run good.h5 --input fifo > /dev/null 2>&1
 [ $? = 124 ] || fail "predict blocked on a FIFO did not end on SIGINT"
 echo "ok: SIGINT ends predict blocked on a FIFO"
+# The third round: exports and model folders.
+/usr/bin/python3 - <<'PY' || fail "could not damage the files"
+import h5py, numpy as np, shutil, json, struct
+shutil.copy("good.h5", "names.h5")
+with h5py.File("names.h5", "r+") as f:
+    del f["data/label_names"]; f["data/label_names"] = np.array(["l%d" % i for i in range(9)], dtype=h5py.string_dtype())
+shutil.copy("good.h5", "schema.h5")
+with h5py.File("schema.h5", "r+") as f:
+    f.attrs["schema_version"] = 99
+shutil.copytree("ex", "nanfolder")
+p = "nanfolder/model.safetensors"; b = bytearray(open(p, "rb").read()); n = struct.unpack("<Q", b[:8])[0]
+o = json.loads(b[8:8 + n])["classifier.out_proj.bias"]["data_offsets"][0] + 8 + n
+b[o:o + 4] = struct.pack("<f", float("nan")); open(p, "wb").write(b)
+PY
+expect "export: more label names than the model has labels" "names.h5: data/label_names holds 9 names but the model has 3" \
+  "$ftlab" export names.h5 --out names-export
+expect "export: another schema version" "schema.h5: not results schema version 2" "$ftlab" export schema.h5 --out s
+expect "predict --model: NaN in model.safetensors" "model.safetensors: 'classifier.out_proj.bias' holds NaN" \
+  "$ftlab" predict --model nanfolder "a text"
+cp -r ex fifofolder && rm fifofolder/model.safetensors && mkfifo fifofolder/model.safetensors
+expect "predict --model: model.safetensors a FIFO" "fifofolder/model.safetensors: not a regular file" \
+  timeout -k 5 30 "$ftlab" predict --model fifofolder "a text"
+printf 'hello\0world\n' > nul.txt
+"$ftlab" predict --run good.h5 --input nul.txt 2> /dev/null | grep -qF 'hello\0world' ||
+  fail "predict's table cut a text at a NUL byte"
+mkdir cmp && cp good.h5 cmp/a.h5 && mkfifo cmp/b.h5
+"$ftlab" compare cmp 2>&1 | grep -q "cmp/b.h5: " || fail "compare skipped a FIFO named *.h5 without a word"
+echo "ok: predict shows NUL bytes; compare lists a FIFO named *.h5 as not compared"
 echo "round2: all cases ok"
