@@ -6,7 +6,7 @@ classifiers, or base checkpoints (masked-LM heads, no classifier). Also writes
 inputs.safetensors (input_ids, attention_mask with right padding, labels).
 Key names and shapes follow ../shared/reference/hf-parity.md B.1, E.2, E.3.
 
-  make_checkpoint.py ARCH OUT_DIR [--base] [--seed N] [--dtype F32|F16|BF16]
+  make_checkpoint.py ARCH OUT_DIR [--base] [--seed N] [--dtype F32|F16|BF16] [--positions N]
 """
 import argparse
 import json
@@ -54,7 +54,7 @@ def weights(arch, cfg, base, g):
     if arch in ("roberta", "bert"):
         p = arch + "."
         w[p + "embeddings.word_embeddings.weight"] = torch.randn(V, H, generator=g)
-        w[p + "embeddings.position_embeddings.weight"] = torch.randn(40, H, generator=g)
+        w[p + "embeddings.position_embeddings.weight"] = torch.randn(cfg["max_position_embeddings"], H, generator=g)
         w[p + "embeddings.token_type_embeddings.weight"] = torch.randn(cfg["type_vocab_size"], H, generator=g)
         ln(p + "embeddings.LayerNorm")
         for i in range(LAYERS):
@@ -86,7 +86,7 @@ def weights(arch, cfg, base, g):
     else:
         p = "distilbert."
         w[p + "embeddings.word_embeddings.weight"] = torch.randn(V, H, generator=g)
-        w[p + "embeddings.position_embeddings.weight"] = torch.randn(40, H, generator=g)
+        w[p + "embeddings.position_embeddings.weight"] = torch.randn(cfg["max_position_embeddings"], H, generator=g)
         ln(p + "embeddings.LayerNorm")
         for i in range(LAYERS):
             q = f"{p}transformer.layer.{i}."
@@ -126,9 +126,11 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--vocab", type=int, default=120)
     ap.add_argument("--dtype", default="F32", choices=["F32", "F16", "BF16"])
+    ap.add_argument("--positions", type=int, default=40, help="max_position_embeddings")
     a = ap.parse_args()
     g = torch.Generator().manual_seed(a.seed)
     cfg = config(a.arch, a.vocab)
+    cfg["max_position_embeddings"] = a.positions
     if a.base:
         cfg["architectures"] = [{"roberta": "RobertaForMaskedLM", "bert": "BertForPreTraining",
                                  "distilbert": "DistilBertForMaskedLM"}[a.arch]]
