@@ -23,6 +23,13 @@ endif()
 # Installed package only: an interface target for the system LibTorch, checked
 # against the version the installed ftlab host was built with.
 function(_ftlab_import_torch)
+  if(DEFINED ftlab_TORCH_DIR AND NOT Torch_DIR AND EXISTS "${ftlab_TORCH_DIR}")
+    # The installed ftlab's own LibTorch before any other: its config folder, and its
+    # root as a prefix, so that its lib/libtorch.so wins over a Debian one in /usr/lib.
+    set(Torch_DIR "${ftlab_TORCH_DIR}")
+    get_filename_component(_torch_root "${ftlab_TORCH_DIR}/../../.." ABSOLUTE)
+    list(PREPEND CMAKE_PREFIX_PATH "${_torch_root}")
+  endif()
   find_package(Torch REQUIRED)
   if(DEFINED ftlab_TORCH_VERSION AND NOT Torch_VERSION VERSION_EQUAL ftlab_TORCH_VERSION)
     message(FATAL_ERROR "ftlab_add_plugin(... LINKS_TORCH): found LibTorch ${Torch_VERSION} but the installed ftlab "
